@@ -24,6 +24,9 @@ export type {
   UnitStateFilter,
 } from './fleet-api.js';
 
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+
 // --- unit names, unit files, hashing, option validation (pure)
 // (section: pure core)
 
