@@ -1,0 +1,46 @@
+// Every workspace package has the same shape: MIT, ESM, exports map with the source condition,
+// types and default, only dist published, a README, and dependencies that run one way.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const packages = ['fleet-client', 'fleet-sim', 'rollout', 'cli'];
+const allowedWorkspaceDeps: Record<string, string[]> = {
+  'fleet-client': [],
+  'fleet-sim': ['@fleet-service/fleet-client'],
+  rollout: ['@fleet-service/fleet-client'],
+  cli: ['@fleet-service/fleet-client', '@fleet-service/rollout', '@fleet-service/fleet-sim'],
+};
+
+describe.each(packages)('packages/%s', (name) => {
+  const dir = join(root, 'packages', name);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+
+  it('is an MIT ESM package publishing only dist', () => {
+    expect(pkg.name).toBe(`@fleet-service/${name}`);
+    expect(pkg.license).toBe('MIT');
+    expect(pkg.type).toBe('module');
+    expect(pkg.files).toContain('dist');
+  });
+
+  it('exports types, default and the source condition first', () => {
+    const dot = pkg.exports['.'];
+    expect(Object.keys(dot)[0]).toBe('@fleet-service/source');
+    expect(dot['@fleet-service/source']).toBe('./src/index.ts');
+    expect(dot.types).toBe('./dist/index.d.ts');
+    expect(dot.default).toBe('./dist/index.js');
+    expect(existsSync(join(dir, 'src', 'index.ts'))).toBe(true);
+  });
+
+  it('has a README', () => {
+    expect(existsSync(join(dir, 'README.md'))).toBe(true);
+  });
+
+  it('depends only on the workspace packages its layer may import', () => {
+    const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).filter((d) =>
+      d.startsWith('@fleet-service/'),
+    );
+    expect(deps.sort()).toEqual([...(allowedWorkspaceDeps[name] ?? [])].sort());
+  });
+});
