@@ -1,6 +1,81 @@
-// @fleet-service/fleet-client: the public surface. Each section is owned by the module it names.
+// @fleet-service/fleet-client: the public surface (types with `export type`), sorted by module.
 
-// --- wire types and the FleetApi interface
+export type {
+  FleetClientOptions,
+  RequestInfo,
+  ResponseInfo,
+  TimeoutOptions,
+} from './client-options.js';
+export { DEFAULT_REQUEST_TIMEOUT, DEFAULT_USER_AGENT } from './client-options.js';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export type { FleetEndpoint, TcpFleetEndpoint, UnixFleetEndpoint } from './endpoint.js';
+export { DEFAULT_ENDPOINT, FLEET_API_PATH, parseEndpoint } from './endpoint.js';
+export type { FleetErrorCode, FleetErrorContext, ValidationProblem } from './errors.js';
+export {
+  FLEET_ERROR_CODES,
+  FleetBadResponseError,
+  FleetConflictError,
+  FleetError,
+  FleetNotFoundError,
+  FleetRejectedError,
+  FleetServerError,
+  FleetTimeoutError,
+  FleetUnreachableError,
+  FleetValidationError,
+  InvalidClientOptionsError,
+  InvalidEndpointError,
+  isFleetBadResponseError,
+  isFleetConflictError,
+  isFleetError,
+  isFleetNotFoundError,
+  isFleetRejectedError,
+  isFleetServerError,
+  isFleetTimeoutError,
+  isFleetUnreachableError,
+  isFleetValidationError,
+  isInvalidClientOptionsError,
+  isInvalidEndpointError,
+} from './errors.js';
+export type {
+  CallOptions,
+  CreateUnitRequest,
+  CreateUnitResult,
+  DestroyUnitOptions,
+  FleetApi,
+  MachineMetadataChange,
+  UnitStateFilter,
+} from './fleet-api.js';
+export { isValidPathPattern, pathMatch } from './glob.js';
+export { EMPTY_UNIT_HASH, shortHash, unitHash } from './hash.js';
+export type { FleetClient } from './http-fleet-api.js';
+export { createFleetClient, HttpFleetApi } from './http-fleet-api.js';
+export { parseServerVersion } from './http-server-version.js';
+export type { UnitNameInfo } from './names.js';
+export {
+  compareUnitNames,
+  instanceName,
+  isValidUnitName,
+  parseUnitName,
+  TEMPLATE_UNIT_TYPES,
+  templateName,
+  UNIT_NAME_MAX_BYTES,
+  UNIT_TYPES,
+  validateServiceName,
+  validateUnitName,
+} from './names.js';
+export type { FleetRequirements } from './requirements.js';
+export {
+  expandSpecifiers,
+  isTruthyValue,
+  parseMultivalueLine,
+  parseRequirements,
+  X_FLEET_KEYS,
+  X_FLEET_SECTION,
+  xFleetValues,
+} from './requirements.js';
+export type { RetryOptions } from './retry.js';
+export { DEFAULT_RETRY, retryDelay } from './retry.js';
 export type {
   FleetErrorBody,
   JobState,
@@ -13,22 +88,14 @@ export type {
   UnitState,
   UnitStatePage,
 } from './types.js';
-export { JOB_STATES, isJobState } from './types.js';
-export type {
-  CallOptions,
-  CreateUnitRequest,
-  CreateUnitResult,
-  DestroyUnitOptions,
-  FleetApi,
-  MachineMetadataChange,
-  UnitStateFilter,
-} from './fleet-api.js';
-
-export type { Clock } from './clock.js';
-export { systemClock } from './clock.js';
-
-// --- unit names, unit files, hashing, option validation (pure)
-// (section: pure core)
-
-// --- HTTP client, endpoints, errors
-// (section: http)
+export { isJobState, JOB_STATES } from './types.js';
+export type { UnitFileProblem } from './unit-file-error.js';
+export { isUnitFileSyntaxError, UnitFileSyntaxError } from './unit-file-error.js';
+export type { GoLexResult } from './unit-file-go-lexer.js';
+export { goSystemdDeserialize, SYSTEMD_LINE_MAX } from './unit-file-go-lexer.js';
+export { normalizeUnitOptions } from './unit-file-normalize.js';
+export type { ParseUnitFileOptions } from './unit-file-parse.js';
+export { parseUnitFile } from './unit-file-parse.js';
+export { groupBySection, serializeUnitFile } from './unit-file-serialize.js';
+export type { OptionProblem } from './validate-options.js';
+export { unknownFleetKeys, validateUnitOptions } from './validate-options.js';
