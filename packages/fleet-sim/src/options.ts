@@ -1,0 +1,146 @@
+import type { Clock } from '@fleet-service/fleet-client';
+import { SimOptionsError } from './errors.js';
+import type { FaultSpec } from './faults/fault-spec.js';
+import type { Range } from './random.js';
+
+/** A machine of the simulated cluster. */
+export interface MachineSpec {
+  /** 32 hex digits (`/etc/machine-id`). @default derived from the seed */
+  id?: string;
+  /** Published `public_ip`. @default `172.17.8.<101 + index>` */
+  primaryIP?: string;
+  /** Configured metadata (fleet.conf `metadata=`). @default {} */
+  metadata?: Record<string, string>;
+}
+
+/**
+ * Modelled delays in milliseconds of fleet time (divided by `speed`), measured on a real fleetd v1.0
+ * (fleet-api.md §9.3, shared/fleet-observed). Ranges are jittered uniformly from the seed.
+ */
+export interface SimTimings {
+  /** Change (PUT, DELETE, machine gone, metadata) → engine reconcile (schedule/unschedule). @default {min: 100, max: 1500} */
+  engineReconcile: Range;
+  /** Schedule or desiredState change → the agent on that machine acts (load/start/stop/unload). @default {min: 1000, max: 1200} */
+  agentReconcile: Range;
+  /** DELETE → the agent notices and stops/unloads (its periodic reconcile). @default {min: 3500, max: 4200} */
+  agentDestroy: Range;
+  /** systemd `activating/start` → `active/running`. @default 200 */
+  unitStart: number;
+  /** systemd `deactivating/stop-sigterm` → `inactive/dead`. @default 300 */
+  unitStop: number;
+  /** How often systemd state is polled and published to /state (the lag is 0..this). @default 1000 */
+  statePoll: number;
+  /** Machine presence TTL: a killed machine leaves /machines after this. @default 15000 */
+  machineTtl: number;
+  /** TTL left on a dead machine's /state entries and heartbeats (published every 24 s, TTL 30 s). @default {min: 6000, max: 30000} */
+  stateTtl: Range;
+  /** Republish of a machine's states after another machine's RemoveUnitState wiped them (§9.2). @default {min: 1000, max: 24000} */
+  stateRefresh: Range;
+  /** How long a flapping unit stays down (`activating/auto-restart`) before running again. @default 1000 */
+  flapDown: number;
+}
+
+export const DEFAULT_TIMINGS: SimTimings = Object.freeze({
+  engineReconcile: { min: 100, max: 1500 },
+  agentReconcile: { min: 1000, max: 1200 },
+  agentDestroy: { min: 3500, max: 4200 },
+  unitStart: 200,
+  unitStop: 300,
+  statePoll: 1000,
+  machineTtl: 15000,
+  stateTtl: { min: 6000, max: 30000 },
+  stateRefresh: { min: 1000, max: 24000 },
+  flapDown: 1000,
+});
+
+/** Options of `startFleetSim`. */
+export interface FleetSimOptions {
+  /** Machine count, or the machines themselves. @default 3 */
+  machines?: number | MachineSpec[];
+  /** Where the API listens: TCP (port 0 picks a free port) or a unix socket. @default {host: '127.0.0.1', port: 0} */
+  listen?: { host?: string; port?: number } | { socketPath: string };
+  /** The time source; pass a ManualClock for deterministic tests. @default systemClock */
+  clock?: Clock;
+  /** Time scale: 10 runs ten times faster than real fleet. @default 1 */
+  speed?: number;
+  /** Seed of the jitter and of the generated machine ids. @default 1 */
+  seed?: number;
+  /** fleetd's `token_limit` (page size). @default 100 */
+  tokenLimit?: number;
+  /** The version in the `Server: fleetd/<v>` header. @default '1.0.0' */
+  serverVersion?: string;
+  /** Reproduce fleet's two server bugs (§4.6 panic, §13.1 poisoning) or answer as intended. @default 'faithful' */
+  bugs?: 'faithful' | 'intended';
+  /** Faults active from the start. @default [] */
+  faults?: FaultSpec[];
+  /** Overrides of the modelled delays. @default DEFAULT_TIMINGS */
+  timings?: Partial<SimTimings>;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedSimOptions {
+  machines: MachineSpec[];
+  listen: { host: string; port: number } | { socketPath: string };
+  clock?: Clock;
+  speed: number;
+  seed: number;
+  tokenLimit: number;
+  serverVersion: string;
+  bugs: 'faithful' | 'intended';
+  faults: FaultSpec[];
+  timings: SimTimings;
+}
+
+/** Apply defaults and validate once, up front. */
+export function resolveSimOptions(options: FleetSimOptions = {}): ResolvedSimOptions {
+  const speed = options.speed ?? 1;
+  if (!(speed > 0) || !Number.isFinite(speed))
+    throw new SimOptionsError('speed', `must be a positive number, got ${speed}`);
+  const tokenLimit = options.tokenLimit ?? 100;
+  if (!Number.isInteger(tokenLimit) || tokenLimit < 1 || tokenLimit > 65535) {
+    throw new SimOptionsError('tokenLimit', `must be an integer in 1..65535, got ${tokenLimit}`);
+  }
+  const machines =
+    typeof options.machines === 'number' || options.machines === undefined
+      ? Array.from({ length: options.machines ?? 3 }, () => ({}))
+      : options.machines;
+  if (!Number.isInteger(machines.length) || machines.length < 0) {
+    throw new SimOptionsError('machines', 'must be a non-negative integer or an array of MachineSpec');
+  }
+  const bugs = options.bugs ?? 'faithful';
+  if (bugs !== 'faithful' && bugs !== 'intended') {
+    throw new SimOptionsError('bugs', `must be 'faithful' or 'intended', got ${String(bugs)}`);
+  }
+  const listen = options.listen ?? {};
+  const timings: SimTimings = { ...DEFAULT_TIMINGS, ...options.timings };
+  for (const [key, value] of Object.entries(timings) as [string, number | Range][]) {
+    const ok =
+      typeof value === 'number'
+        ? Number.isFinite(value) && value >= 0
+        : Number.isFinite(value.min) &&
+          Number.isFinite(value.max) &&
+          value.min >= 0 &&
+          value.min <= value.max;
+    if (!ok)
+      throw new SimOptionsError(
+        `timings.${key}`,
+        'must be a non-negative number or a {min, max} range with min <= max',
+      );
+  }
+  if (timings.statePoll <= 0) throw new SimOptionsError('timings.statePoll', 'must be positive');
+  return {
+    machines,
+    listen:
+      'socketPath' in listen
+        ? { socketPath: listen.socketPath }
+        : { host: listen.host ?? '127.0.0.1', port: listen.port ?? 0 },
+    ...(options.clock ? { clock: options.clock } : {}),
+    speed,
+    seed: options.seed ?? 1,
+    tokenLimit,
+    serverVersion: options.serverVersion ?? '1.0.0',
+    bugs,
+    faults: options.faults ?? [],
+    timings,
+  };
+}
