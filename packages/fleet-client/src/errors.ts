@@ -171,6 +171,8 @@ export interface ValidationProblem {
   option?: UnitOption;
   /** Index into the options array, for option problems. */
   index?: number;
+  /** 1-based line in the serialised unit file, for option problems (see `OptionProblem.line`). */
+  line?: number;
 }
 
 /**

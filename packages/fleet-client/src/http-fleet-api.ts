@@ -17,7 +17,12 @@ import {
   decodeUnitStatePage,
 } from './http-decode.js';
 import { checkCreateUnit, checkDesiredState } from './http-local-checks.js';
-import { badResponse, errorFromResponse, looksLikeFleet } from './http-response-errors.js';
+import {
+  badResponse,
+  errorFromResponse,
+  looksLikeFleet,
+  parseFleetErrorBody,
+} from './http-response-errors.js';
 import { parseServerVersion } from './http-server-version.js';
 import { dedupeBy, type FetchedPage, machineKey, unitKey, unitStateKey, walkPages } from './pagination.js';
 import { FleetTransport, type TransportRequest, type TransportResponse } from './transport.js';
@@ -29,6 +34,23 @@ export interface FleetClient extends FleetApi {
   readonly endpoint: FleetEndpoint;
   /** Closes idle connections; the client cannot be used afterwards. */
   close(): void;
+}
+
+/** Can fleet's mux route `/units/<name>` to the unit resource? Not with a `/`, nor as a dot segment. */
+function isRoutableName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('/');
+}
+
+const WRONG_ROUTE_NOTE = 'fleet has no such API path: check the endpoint’s path prefix';
+
+/**
+ * A fleet 404 on `/units/<name>` that is not about the unit: fleet's unit resource says
+ * `unit does not exist`; its mux answers paths it does not know with an empty message. For a
+ * name fleet can route, that means the endpoint's base path is wrong, and reading it as "absent"
+ * would hide that for every unit.
+ */
+function isWrongRoute(response: TransportResponse, name: string): boolean {
+  return parseFleetErrorBody(response.body)?.message === '' && isRoutableName(name);
 }
 
 function expectStatus(response: TransportResponse, expected: readonly number[], unitName?: string): void {
@@ -62,7 +84,12 @@ export class HttpFleetApi implements FleetClient {
 
   async #send(request: TransportRequest): Promise<TransportResponse> {
     const response = await this.#transport.request(request);
-    if (this.#version === undefined) this.#version = { value: parseServerVersion(response.headers.server) };
+    // Only fleetd's own header counts: a proxy's answer (a 502 while fleetd is down) must not pin
+    // the version to `undefined` for the client's lifetime.
+    if (this.#version === undefined) {
+      const version = parseServerVersion(response.headers.server);
+      if (version !== undefined) this.#version = { value: version };
+    }
     return response;
   }
 
@@ -109,7 +136,13 @@ export class HttpFleetApi implements FleetClient {
       unitName: name,
     });
     if (response.status === 404) {
-      if (looksLikeFleet(response)) return undefined;
+      if (looksLikeFleet(response)) {
+        // fleet's item 404 says `unit does not exist`. Its 404 without a message is "no such
+        // route": right for a name it cannot route (one with `/`), but for any other name it means
+        // the endpoint's base path is wrong, and "absent" would hide that for every unit.
+        if (!isWrongRoute(response, name)) return undefined;
+        throw errorFromResponse(response, { unitName: name }, WRONG_ROUTE_NOTE);
+      }
       throw badResponse(response, 'a 404 that does not come from fleetd (is the endpoint a fleet API?)', {
         unitName: name,
       });
@@ -154,6 +187,9 @@ export class HttpFleetApi implements FleetClient {
       signal: options.signal,
       unitName: name,
     });
+    if (response.status === 404 && looksLikeFleet(response) && isWrongRoute(response, name)) {
+      throw errorFromResponse(response, { unitName: name }, WRONG_ROUTE_NOTE);
+    }
     if (response.status === 404 && looksLikeFleet(response)) {
       // A retry after an attempt that got no response: that attempt most likely deleted the unit.
       if (response.earlierAttemptMaybeDelivered && options.ignoreNotFound) return true;
@@ -196,6 +232,7 @@ export class HttpFleetApi implements FleetClient {
   }
 
   async patchMachineMetadata(changes: MachineMetadataChange[], options: CallOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted();
     if (changes.length === 0) return; // fleet answers `[]` with 204 and does nothing
     const ops: MetadataOp[] = changes.map((change) => {
       const path = `/${change.machineID}/metadata/${change.key}`;
@@ -214,21 +251,21 @@ export class HttpFleetApi implements FleetClient {
   }
 
   async serverVersion(options: CallOptions = {}): Promise<string | undefined> {
+    options.signal?.throwIfAborted();
     if (this.#version !== undefined) return this.#version.value;
-    const first = this.#transport.firstServerHeader;
-    if (first !== undefined) {
-      this.#version = { value: parseServerVersion(first.value) };
-      return this.#version.value;
-    }
     const response = await this.#send({
       method: 'GET',
       segments: ['machines'],
       retry: 'idempotent',
       signal: options.signal,
     });
-    const version = parseServerVersion(response.headers.server);
-    this.#version = { value: version };
-    return version;
+    // #send caches the version when the answer carries fleetd's header.
+    const seen = parseServerVersion(response.headers.server);
+    if (seen !== undefined) return seen;
+    // A successful answer without fleetd's header is final (not fleetd, or a proxy that hides it);
+    // an error from something in between is not.
+    if (response.status === 200) this.#version = { value: undefined };
+    return undefined;
   }
 }
 

@@ -7,6 +7,7 @@ import { FleetValidationError, type ValidationProblem } from './errors.js';
 import type { CreateUnitRequest } from './fleet-api.js';
 import { validateUnitName } from './names.js';
 import { isJobState, type UnitOption } from './types.js';
+import { normalizeUnitOptions } from './unit-file-normalize.js';
 import { validateUnitOptions } from './validate-options.js';
 
 function desiredStateProblem(desiredState: unknown): ValidationProblem {
@@ -40,6 +41,12 @@ export interface CreateUnitBody {
 /**
  * Validates a create/replace request as fleet does on create (name, options) plus what fleet
  * misses (empty options, desiredState), reporting every problem, and returns the body to send.
+ *
+ * The options sent are {@link normalizeUnitOptions}' form of the ones given (grouped by section,
+ * names and values trimmed): what fleet's registry gives back anyway (fleet-api.md §7.3). Sending
+ * them raw would make fleet store text whose re-read differs from it, so re-PUTting the same
+ * options would answer 201 and reset desiredState every time, and `UnitState.hash` would match
+ * neither the options sent nor `unitHash` of them.
  * @throws FleetValidationError (code `ERR_FLEET_INVALID_UNIT`)
  */
 export function checkCreateUnit(unit: CreateUnitRequest, basePath: string): CreateUnitBody {
@@ -49,6 +56,7 @@ export function checkCreateUnit(unit: CreateUnitRequest, basePath: string): Crea
   if (nameProblem !== undefined) problems.push({ field: 'name', message: nameProblem });
 
   const options = unit?.options;
+  let normalized: UnitOption[] = [];
   if (!Array.isArray(options) || options.length === 0) {
     problems.push({
       field: 'options',
@@ -56,7 +64,13 @@ export function checkCreateUnit(unit: CreateUnitRequest, basePath: string): Crea
         'options must be a non-empty array (fleet answers 409 for a new unit without options, and ignores empty options for an existing one)',
     });
   } else {
-    for (const problem of validateUnitOptions(options)) problems.push({ field: 'options', ...problem });
+    const optionProblems = validateUnitOptions(options);
+    for (const problem of optionProblems) problems.push({ field: 'options', ...problem });
+    if (optionProblems.length === 0) {
+      normalized = normalizeUnitOptions(options);
+      // What is sent is what fleet validates; trimming can, rarely, change an X-Fleet verdict.
+      for (const { message } of validateUnitOptions(normalized)) problems.push({ field: 'options', message });
+    }
   }
   if (unit?.desiredState !== undefined && !isJobState(unit.desiredState)) {
     problems.push(desiredStateProblem(unit.desiredState));
@@ -65,11 +79,7 @@ export function checkCreateUnit(unit: CreateUnitRequest, basePath: string): Crea
 
   const body: CreateUnitBody = {
     name,
-    options: (options as UnitOption[]).map(({ section, name: optionName, value }) => ({
-      section,
-      name: optionName,
-      value,
-    })),
+    options: normalized.map(({ section, name: optionName, value }) => ({ section, name: optionName, value })),
   };
   if (unit.desiredState !== undefined) body.desiredState = unit.desiredState;
   return body;

@@ -264,6 +264,18 @@ describe('abort', () => {
     await expect(api.getUnit('a.service', { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     expect(requests).toEqual([]);
   });
+
+  it('an already-aborted signal rejects even calls that need no request (cached version, empty PATCH)', async () => {
+    server.use(http.get(`${API}/units`, () => fleetJson({})));
+    const { api, requests } = setup();
+    await api.listUnits(); // caches the version from its Server header
+    const reason = new Error('stop');
+    const signal = AbortSignal.abort(reason);
+    await expect(api.patchMachineMetadata([], { signal })).rejects.toBe(reason);
+    await expect(api.serverVersion({ signal })).rejects.toBe(reason);
+    await expect(api.serverVersion()).resolves.toBe('1.0.0');
+    expect(requests).toHaveLength(1);
+  });
 });
 
 describe('hooks and headers', () => {

@@ -202,6 +202,35 @@ describe('serverVersion', () => {
     await expect(api.serverVersion()).resolves.toBe('0.11.8');
   });
 
+  it('a proxy’s answer without fleetd’s header does not hide the version of later answers', async () => {
+    let machines = 0;
+    let units = 0;
+    server.use(
+      http.get(`${API}/units/:name`, () =>
+        units++ === 0
+          ? new HttpResponse('<html>502 Bad Gateway</html>', {
+              status: 502,
+              statusText: 'Bad Gateway',
+              headers: { 'Content-Type': 'text/html', Server: 'nginx/1.25' },
+            })
+          : fleetError(404, 'unit does not exist'),
+      ),
+      http.get(`${API}/machines`, () => {
+        machines++;
+        return fleetJson({});
+      }),
+    );
+    const api = createFleetClient({
+      endpoint: MSW_ENDPOINT,
+      clock: new RecordingClock(),
+      retry: { limit: 0 },
+    });
+    await expect(api.getUnit('a.service')).rejects.toMatchObject({ code: 'ERR_FLEET_SERVER', status: 502 });
+    await expect(api.getUnit('a.service')).resolves.toBeUndefined();
+    await expect(api.serverVersion()).resolves.toBe('1.0.0');
+    expect(machines).toBe(0);
+  });
+
   it('is undefined when the Server header is not fleetd’s', async () => {
     server.use(
       http.get(

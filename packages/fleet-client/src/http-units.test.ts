@@ -2,6 +2,7 @@ import { delay, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FleetConflictError, FleetNotFoundError, FleetValidationError } from './errors.js';
+import { unitHash } from './hash.js';
 import { createFleetClient } from './http-fleet-api.js';
 import {
   API,
@@ -13,6 +14,8 @@ import {
 } from './test-helpers/fleet-responses.js';
 import { RecordingClock } from './test-helpers/recording-clock.js';
 import type { Unit, UnitOption } from './types.js';
+import { goSystemdDeserialize } from './unit-file-go-lexer.js';
+import { serializeUnitFile } from './unit-file-serialize.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -172,6 +175,28 @@ describe('getUnit', () => {
     await expect(client().getUnit('missing.service')).resolves.toBeUndefined();
   });
 
+  it('a route-level 404 (no message) is "absent" only for a name fleet cannot route', async () => {
+    // fleetd answers `{"error":{"code":404,"message":""}}` for paths its mux does not know.
+    server.use(http.get(`${API}/units/*`, () => fleetError(404, '')));
+    await expect(client().getUnit('a/b.service')).resolves.toBeUndefined();
+    const error = await client()
+      .getUnit('web@1.service')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FleetNotFoundError);
+    expect((error as Error).message).toBe(
+      'GET /fleet/v1/units/web@1.service failed (404) (fleet has no such API path: check the endpoint’s path prefix)',
+    );
+  });
+
+  it('destroyUnit does not take a route-level 404 for "already gone", even with ignoreNotFound', async () => {
+    server.use(http.delete(`${API}/units/*`, () => fleetError(404, '')));
+    await expect(client().destroyUnit('a/b.service', { ignoreNotFound: true })).resolves.toBe(false);
+    await expect(client().destroyUnit('web@1.service', { ignoreNotFound: true })).rejects.toMatchObject({
+      code: 'ERR_FLEET_NOT_FOUND',
+      status: 404,
+    });
+  });
+
   it('never calls GET /state/{name}', async () => {
     // onUnhandledRequest: 'error' would fail any call to a route without a handler.
     server.use(http.get(`${API}/units/:name`, () => fleetError(404, 'unit does not exist')));
@@ -269,6 +294,78 @@ describe('createUnit', () => {
     expect((error as Error).message).toBe(
       'PUT /fleet/v1/units/web@1.service failed (409): unit does not exist and options field empty',
     );
+  });
+});
+
+describe('createUnit: options are sent as fleet stores them (§7.3)', () => {
+  const raw: UnitOption[] = [
+    { section: 'Service', name: 'ExecStart', value: '  /bin/sleep 1000 ' },
+    { section: 'Unit', name: 'Description', value: '\tweb ' },
+    { section: 'Service', name: ' Restart', value: 'always  ' },
+  ];
+  const stored: UnitOption[] = [
+    { section: 'Service', name: 'ExecStart', value: '/bin/sleep 1000' },
+    { section: 'Service', name: 'Restart', value: 'always' },
+    { section: 'Unit', name: 'Description', value: 'web' },
+  ];
+
+  it('sends the options grouped by section and trimmed', async () => {
+    const rec = recorder();
+    server.use(
+      http.put(`${API}/units/:name`, async ({ request }) => {
+        await rec.record(request);
+        return fleetEmpty(201);
+      }),
+    );
+    await client().createUnit({ name: 'web@1.service', options: raw, desiredState: 'launched' });
+    expect(JSON.parse(rec.seen[0]?.body ?? '')).toEqual({
+      name: 'web@1.service',
+      options: stored,
+      desiredState: 'launched',
+    });
+  });
+
+  it('validates what it sends: a requirement conflict hidden by whitespace is refused', async () => {
+    const rec = recorder();
+    server.use(
+      http.put(`${API}/units/:name`, async ({ request }) => {
+        await rec.record(request);
+        return fleetEmpty(201);
+      }),
+    );
+    const options = [
+      { section: 'X-Fleet', name: 'Conflicts', value: 'a*' },
+      { section: 'X-Fleet', name: 'MachineOf', value: ' ab.service' },
+    ];
+    const error = await client()
+      .createUnit({ name: 'x.service', options })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FleetValidationError);
+    expect((error as FleetValidationError).problems.map((p) => p.message)).toEqual([
+      'unresolvable requirements: peer "ab.service" matches conflict "a*"',
+    ]);
+    expect(rec.seen).toEqual([]);
+  });
+
+  it('re-PUTting the same options is a state update (204), not a replace that resets the unit', async () => {
+    // fleet's etcd registry: keep the serialised text, re-parse it on read, and compare the
+    // request's options with what was read back (api/units.go, registry/unit.go).
+    const units = new Map<string, UnitOption[]>();
+    server.use(
+      http.put(`${API}/units/:name`, async ({ request, params }) => {
+        const body = (await request.json()) as { options: UnitOption[] };
+        const name = String(params.name);
+        const existing = units.get(name);
+        if (existing !== undefined && unitHash(existing) === unitHash(body.options)) return fleetEmpty(204);
+        units.set(name, goSystemdDeserialize(serializeUnitFile(body.options)).options);
+        return fleetEmpty(201);
+      }),
+    );
+    const api = client();
+    const request = { name: 'web@1.service', options: raw, desiredState: 'launched' as const };
+    await expect(api.createUnit(request)).resolves.toEqual({ contentsWritten: true });
+    await expect(api.createUnit(request)).resolves.toEqual({ contentsWritten: false });
+    expect(units.get('web@1.service')).toEqual(stored);
   });
 });
 

@@ -19,6 +19,7 @@ describe('classifyFailure', () => {
     ['ENOENT', 'ERR_FLEET_UNREACHABLE', true, 'not-delivered'],
     ['EAI_AGAIN', 'ERR_FLEET_UNREACHABLE', true, 'not-delivered'],
     ['EHOSTUNREACH', 'ERR_FLEET_UNREACHABLE', true, 'not-delivered'],
+    ['EAGAIN', 'ERR_FLEET_UNREACHABLE', true, 'not-delivered'],
     ['ECONNRESET', 'ERR_FLEET_UNREACHABLE', true, 'maybe-delivered'],
     ['EPIPE', 'ERR_FLEET_UNREACHABLE', true, 'maybe-delivered'],
     ['ETIMEDOUT', 'ERR_FLEET_TIMEOUT', true, 'maybe-delivered'],

@@ -40,6 +40,9 @@ const NOT_CONNECTED: Record<string, string> = {
   ENETUNREACH: 'network unreachable',
   EHOSTDOWN: 'host down',
   EAI_AGAIN: 'temporary DNS failure',
+  // A unix socket whose listen backlog is full refuses the connect with EAGAIN (a busy fleetd).
+  EAGAIN: 'the socket is busy (listen backlog full)',
+  ENETDOWN: 'network down',
 };
 
 /** Not transient: retrying will not help. */

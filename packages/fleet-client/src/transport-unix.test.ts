@@ -60,6 +60,25 @@ describe('unix socket transport (real server)', () => {
     expect(server.seen[0]?.headers.host).toBe('domain-sock');
   });
 
+  it('reads a huge page written in small chunks, multi-byte characters split across them', async () => {
+    const units = Array.from({ length: 5000 }, (_, i) => ({
+      currentState: 'launched',
+      desiredState: 'launched',
+      name: `web@${i + 1}.service`,
+      options: [{ name: 'Description', section: 'Unit', value: `é ✓ 😀 ${'x'.repeat(200)} ${i}` }],
+    }));
+    const text = Buffer.from(JSON.stringify({ units }), 'utf8');
+    const server = await unixServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', Server: 'fleetd/1.0.0' });
+      // 1021-byte chunks (odd, so multi-byte sequences straddle chunk boundaries), unframed length.
+      for (let at = 0; at < text.length; at += 1021) res.write(text.subarray(at, at + 1021));
+      res.end();
+    });
+    const listed = await client(server.endpoint).listUnits();
+    expect(listed).toHaveLength(5000);
+    expect(listed[4999]).toEqual(units[4999]);
+  });
+
   it('retries over the socket after a 503 and after a connection dropped without a response', async () => {
     let hits = 0;
     const server = await unixServer((req, res) => {

@@ -61,7 +61,6 @@ export class FleetTransport {
   readonly #options: ResolvedClientOptions;
   readonly #agent: http.Agent;
   readonly #got: Got;
-  #serverHeader: { value: string | undefined } | undefined;
   #closed = false;
 
   constructor(options: ResolvedClientOptions) {
@@ -82,11 +81,6 @@ export class FleetTransport {
       http2: false,
       headers: { 'user-agent': options.userAgent },
     });
-  }
-
-  /** The `Server` header of the first response this transport received (`undefined` inside when absent). */
-  get firstServerHeader(): { value: string | undefined } | undefined {
-    return this.#serverHeader;
   }
 
   /** Destroys the agent's sockets. Requests made afterwards fail. */
@@ -145,10 +139,6 @@ export class FleetTransport {
         });
         this.#options.onResponse?.({ ...info, duration: performance.now() - started, error: failure.error });
         return { kind: 'failure', ...failure };
-      }
-      if (this.#serverHeader === undefined) {
-        const server: string | string[] | undefined = res.headers.server;
-        this.#serverHeader = { value: Array.isArray(server) ? server[0] : server };
       }
       this.#options.onResponse?.({ ...info, status: res.statusCode, duration: performance.now() - started });
       const response: TransportResponse = {

@@ -46,6 +46,37 @@ describe('goSystemdDeserialize: go-systemd quirks fleet v1.0 lives with', () => 
   });
 });
 
+describe('goSystemdDeserialize: the 2048-byte line check runs only while bufio holds 2048 bytes', () => {
+  // go-systemd checks `l.buf.Buffered() >= SYSTEMD_LINE_MAX` before every step; its bufio.Reader
+  // has 4096 bytes and fills only when it runs dry, so deep into a buffer the check is skipped.
+  const short = Array.from({ length: 150 }, () => `A=${'x'.repeat(18)}\n`).join(''); // 150 × 21 bytes
+  const long = `ExecStart=${'y'.repeat(2100)}\n`;
+
+  it('rejects a long line while 2048 bytes or more are buffered', () => {
+    expect(goSystemdDeserialize(`[Service]\n${long}${short}`).error).toEqual({
+      message: 'line too long (max 2048 bytes)',
+      line: 2,
+    });
+  });
+
+  it('lets the same line through when it starts 3160 bytes in (936 bytes left in the buffer)', () => {
+    const result = goSystemdDeserialize(`[Service]\n${short}${long}`);
+    expect(result.error).toBeUndefined();
+    expect(result.options).toHaveLength(151);
+    expect(result.options[150]?.value).toBe('y'.repeat(2100));
+  });
+
+  it('checks again after a refill: a long line at the start of the next 4096-byte window fails', () => {
+    // 10 + 195 × 21 = 4105: the first fill (4096 bytes) runs dry inside line 196; reading it refills
+    // the buffer to 4096 bytes from there, so the long line after it is checked again.
+    const lines = Array.from({ length: 195 }, () => `A=${'x'.repeat(18)}\n`).join('');
+    expect(goSystemdDeserialize(`[Service]\n${lines}${long}`).error).toEqual({
+      message: 'line too long (max 2048 bytes)',
+      line: 197,
+    });
+  });
+});
+
 describe('Go whitespace helpers', () => {
   it('follow unicode.IsSpace, not JavaScript \\s', () => {
     expect(isGoSpace('\u0085')).toBe(true);

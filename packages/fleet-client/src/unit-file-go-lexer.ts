@@ -4,12 +4,17 @@
  * re-parse). It stops at the first error with go-systemd's exact message. Quirks kept on
  * purpose: text before the first section is skipped, a section name may span lines, a
  * continued value keeps its backslash and newline, a comment ending in `\` swallows the next
- * line, `\r\n` leaves the `\r` on the line.
+ * line, `\r\n` leaves the `\r` on the line, and the 2048-byte line check runs only while
+ * bufio holds 2048 bytes or more (so a long line far enough into a long text passes).
  */
 import type { UnitOption } from './types.js';
 
 /** go-systemd's SYSTEMD_LINE_MAX. */
 export const SYSTEMD_LINE_MAX = 2048;
+/** bufio's default buffer size, which go-systemd's lexer reads through. */
+const BUFIO_SIZE = 4096;
+/** utf8.UTFMax. */
+const UTF_MAX = 4;
 /** go-systemd's ErrLineTooLong message. */
 export const LINE_TOO_LONG_MESSAGE = `line too long (max ${SYSTEMD_LINE_MAX} bytes)`;
 /** go-systemd's message for a line break inside an option name (no `=` on the line). */
@@ -80,6 +85,13 @@ class Lexer {
   /** linesBefore[i] = '\n' characters in chars[0..i). */
   private readonly linesBefore: number[];
   private pos = 0;
+  /**
+   * Byte offset just past what go-systemd's bufio.Reader holds: its `w`, with `pos` as its `r`.
+   * The line-length check only runs while 2048 bytes or more are buffered, so this is tracked
+   * read by read as bufio fills its 4096-byte buffer from the whole text.
+   */
+  private buffered = 0;
+  private readonly total: number;
   readonly options: UnitOption[] = [];
 
   constructor(text: string) {
@@ -92,6 +104,7 @@ class Lexer {
     this.linesBefore[0] = 0;
     for (let i = 0; i < n; i++)
       this.linesBefore[i + 1] = this.linesBefore[i]! + (this.chars[i] === '\n' ? 1 : 0);
+    this.total = this.bytesBefore[n]!;
     this.nextBreak = new Array<number>(n + 1);
     this.nextBreak[n] = n;
     for (let i = n - 1; i >= 0; i--) {
@@ -105,23 +118,55 @@ class Lexer {
     return this.linesBefore[Math.min(this.pos, this.chars.length)]! + 1;
   }
 
-  /** go-systemd's per-step check: the next 2048 bytes hold no line break. */
+  /**
+   * go-systemd's per-step check: when 2048 bytes or more are buffered, the next 2048 hold a line
+   * break. (With less buffered it checks nothing, so a long line further into a long text can pass.)
+   */
   lineTooLong(): boolean {
-    const end = this.nextBreak[this.pos]!;
-    return this.bytesBefore[end]! - this.bytesBefore[this.pos]! >= SYSTEMD_LINE_MAX;
+    const at = this.bytesBefore[this.pos]!;
+    if (this.buffered - at < SYSTEMD_LINE_MAX) return false;
+    return this.bytesBefore[this.nextBreak[this.pos]!]! - at >= SYSTEMD_LINE_MAX;
   }
 
+  /** bufio.fill with `r` at byte `r`: slide the buffered bytes to the front, read into the rest. */
+  private fill(r: number): void {
+    this.buffered = Math.min(this.total, this.buffered + BUFIO_SIZE - (this.buffered - r));
+  }
+
+  /** bufio.ReadRune: fills while fewer than 4 bytes are buffered and they are not a whole rune. */
   private readRune(): string | undefined {
+    const r = this.bytesBefore[this.pos]!;
+    while (
+      this.buffered - r < UTF_MAX &&
+      (this.pos >= this.chars.length || utf8Width(this.chars[this.pos]!) > this.buffered - r) &&
+      this.buffered < this.total
+    ) {
+      this.fill(r);
+    }
     return this.chars[this.pos++];
+  }
+
+  /**
+   * bufio.ReadBytes(delim), filling as ReadSlice does: moves past `delim`, or to the end of the
+   * text; returns whether `delim` was found.
+   */
+  private readBytes(delim: string): boolean {
+    let at = this.pos;
+    while (at < this.chars.length && this.chars[at] !== delim) at++;
+    const target = at < this.chars.length ? this.bytesBefore[at]! : Number.POSITIVE_INFINITY;
+    let r = this.bytesBefore[this.pos]!;
+    while (target >= this.buffered && this.buffered < this.total) {
+      if (this.buffered - r >= BUFIO_SIZE) r = this.buffered; // ErrBufferFull: a fragment is taken
+      this.fill(r);
+    }
+    this.pos = at < this.chars.length ? at + 1 : at;
+    return at < this.chars.length;
   }
 
   /** bufio ReadBytes('\n') minus one trailing '\r' then one '\n' (in that order, as go-systemd). */
   private toEOL(): { line: string; eof: boolean } {
     const start = this.pos;
-    let end = start;
-    while (end < this.chars.length && this.chars[end] !== '\n') end++;
-    const eof = end >= this.chars.length;
-    this.pos = eof ? end : end + 1;
+    const eof = !this.readBytes('\n');
     let line = this.chars.slice(start, this.pos).join('');
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.endsWith('\n')) line = line.slice(0, -1);
@@ -140,14 +185,8 @@ class Lexer {
       }
       case 'sectionName': {
         const start = this.pos;
-        let end = start;
-        while (end < this.chars.length && this.chars[end] !== ']') end++;
-        if (end >= this.chars.length) {
-          this.pos = end;
-          return UNTERMINATED_SECTION_MESSAGE;
-        }
-        this.pos = end + 1;
-        return { kind: 'sectionSuffix', section: this.chars.slice(start, end).join('') };
+        if (!this.readBytes(']')) return UNTERMINATED_SECTION_MESSAGE;
+        return { kind: 'sectionSuffix', section: this.chars.slice(start, this.pos - 1).join('') };
       }
       case 'sectionSuffix': {
         const garbage = goTrimSpace(this.toEOL().line);
@@ -202,8 +241,9 @@ class Lexer {
 }
 
 /**
- * Read unit-file text exactly as fleet's go-systemd does, stopping at the first error. The
- * buffered-reader condition of go-systemd's line-length check is treated as always met.
+ * Read unit-file text exactly as fleet's go-systemd does, stopping at the first error, including
+ * when its line-length check runs: only while its bufio.Reader (4096 bytes, filled from the whole
+ * text) holds 2048 bytes or more.
  */
 export function goSystemdDeserialize(text: string): GoLexResult {
   const lexer = new Lexer(text);

@@ -108,6 +108,12 @@ describe('parseUnitFile', () => {
     ]);
   });
 
+  it('skips a UTF-8 byte-order mark before the first section, as go-systemd does', () => {
+    const text = '\uFEFF[Service]\nExecStart=/bin/true\n';
+    expect(parseUnitFile(text)).toEqual([o('Service', 'ExecStart', '/bin/true')]);
+    expect(goSystemdDeserialize(text)).toEqual({ options: [o('Service', 'ExecStart', '/bin/true')] });
+  });
+
   it('accepts a file without a final newline and section headers with surrounding spaces', () => {
     expect(parseUnitFile('  [Service]  \nExecStart=/bin/true')).toEqual([
       o('Service', 'ExecStart', '/bin/true'),

@@ -58,7 +58,9 @@ export function parseUnitFile(text: string, opts: ParseUnitFileOptions = {}): Un
   const source = opts.source ?? '<unit file>';
   const problems: UnitFileProblem[] = [];
   const options: UnitOption[] = [];
-  const lines = text.split('\n');
+  // A byte-order mark (editors on Windows write one) is skipped, as go-systemd skips anything
+  // before the first `[`; line 1 still counts as line 1.
+  const lines = (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
   let section: string | undefined;
   let pending: { section: string | undefined; name: string; partial: string } | undefined;
   let commentContinues = false;

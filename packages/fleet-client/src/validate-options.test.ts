@@ -117,7 +117,7 @@ describe('validateUnitOptions: serialise/re-parse round trip (§7.2, §12.44)', 
   it('rejects a 2100-character value', () => {
     const options = [o('Service', 'ExecStart', 'x'.repeat(2100))];
     expect(validateUnitOptions(options)).toEqual([
-      { message: 'line too long (max 2048 bytes)', option: options[0], index: 0 },
+      { message: 'line too long (max 2048 bytes)', option: options[0], index: 0, line: 2 },
     ]);
   });
   it('measures the serialised name=value line in bytes: 2047 ok, 2048 too long', () => {
@@ -125,10 +125,22 @@ describe('validateUnitOptions: serialise/re-parse round trip (§7.2, §12.44)', 
     expect(messages([o('S', 'AB', 'x'.repeat(2045))])).toEqual(['line too long (max 2048 bytes)']);
     expect(messages([o('S', 'AB', 'é'.repeat(1023))])).toEqual(['line too long (max 2048 bytes)']); // 3 + 2046 bytes
   });
+  it('accepts a long line fleet lets through: go-systemd checks it only while 2048 bytes are buffered', () => {
+    const short = Array.from({ length: 150 }, () => o('Service', 'A', 'x'.repeat(18)));
+    const long = o('Service', 'ExecStart', 'y'.repeat(2100));
+    expect(validateUnitOptions([...short, long])).toEqual([]);
+    expect(messages([long, ...short])).toEqual(['line too long (max 2048 bytes)']);
+  });
   it('rejects a raw newline in a value', () => {
     const options = [svc, o('Service', 'Environment', 'A=1\nB')];
     expect(validateUnitOptions(options)).toEqual([
-      { message: 'unexpected newline encountered while parsing option name', option: options[1], index: 1 },
+      // "[Service]\nExecStart=/bin/true\nEnvironment=A=1\nB\n": go-systemd stops on line 4, "B".
+      {
+        message: 'unexpected newline encountered while parsing option name',
+        option: options[1],
+        index: 1,
+        line: 4,
+      },
     ]);
   });
   it('rejects section names fleet cannot read back', () => {
@@ -142,10 +154,12 @@ describe('validateUnitOptions: serialise/re-parse round trip (§7.2, §12.44)', 
       x('MachineID', 'm1'),
     ];
     const problems = validateUnitOptions(options);
-    expect(problems.map((p) => [p.message, p.index])).toEqual([
-      ['unexpected newline encountered while parsing option name', 0],
-      ['line too long (max 2048 bytes)', 1],
-      ['MachineID cannot be used with Global', 3],
+    // Lines of the serialised file: 1 [Unit], 2 Description=a, 3 b, 5 [Service], 6 ExecStart=…,
+    // 8 [X-Fleet], 9 Global=true, 10 MachineID=m1.
+    expect(problems.map((p) => [p.message, p.index, p.line])).toEqual([
+      ['unexpected newline encountered while parsing option name', 0, 3],
+      ['line too long (max 2048 bytes)', 1, 6],
+      ['MachineID cannot be used with Global', 3, 10],
     ]);
   });
 });

@@ -17,6 +17,11 @@ export interface OptionProblem {
   option?: UnitOption;
   /** That option's position in the array passed in. */
   index?: number;
+  /**
+   * 1-based line of the problem in the unit file fleet builds from the options
+   * ({@link serializeUnitFile}): where the parser stopped, or the line of the option at fault.
+   */
+  line?: number;
 }
 
 interface Layout {
@@ -25,6 +30,10 @@ interface Layout {
   owner: number[];
   /** Option indices grouped by section, sections in first-seen order. */
   sections: [string, number[]][];
+  /** For each option index, the 1-based line its `name=value` starts on. */
+  lineOf: number[];
+  /** For each section, the 1-based line of its `[section]` header. */
+  headerLine: Map<string, number>;
 }
 
 /** Serialise like serializeUnitFile, remembering which option each line came from. */
@@ -38,6 +47,8 @@ function layout(options: readonly UnitOption[]): Layout {
   const sections = [...groups];
   // owner[L] for line L (1-based): the option whose chunk ends that line; [0] is unused.
   const owner: number[] = [-1];
+  const lineOf: number[] = [];
+  const headerLine = new Map<string, number>();
   let text = '';
   const add = (chunk: string, index: number) => {
     text += chunk;
@@ -46,49 +57,54 @@ function layout(options: readonly UnitOption[]): Layout {
   sections.forEach(([section, indices], s) => {
     const first = indices[0]!;
     if (s > 0) add('\n', first);
+    headerLine.set(section, owner.length);
     add(`[${section}]\n`, first);
     for (const i of indices) {
       const o = options[i]!;
+      lineOf[i] = owner.length;
       add(`${o.name}=${o.value}\n`, i);
     }
   });
-  return { text, owner, sections };
+  return { text, owner, sections, lineOf, headerLine };
 }
 
 function problemAt(
   options: readonly UnitOption[],
   message: string,
   index: number | undefined,
+  line: number | undefined,
 ): OptionProblem {
   const option = index === undefined ? undefined : options[index];
-  return option === undefined ? { message } : { message, option, index };
+  const problem: OptionProblem = option === undefined ? { message } : { message, option, index };
+  if (line !== undefined) problem.line = line;
+  return problem;
 }
 
 /** The §7.2 step 1 round trip: serialise, re-parse with go-systemd, report parse errors. */
-function roundTripProblems(options: readonly UnitOption[]): OptionProblem[] {
-  const { text, owner, sections } = layout(options);
+function roundTripProblems(options: readonly UnitOption[], lines: Layout): OptionProblem[] {
+  const { text, owner, sections, lineOf, headerLine } = lines;
   const whole = goSystemdDeserialize(text);
   if (whole.error === undefined) return [];
   const first = owner[whole.error.line];
-  const problems = [problemAt(options, whole.error.message, first)];
+  const problems = [problemAt(options, whole.error.message, first, whole.error.line)];
   // fleet stops there; find the other options that would fail on their own.
   for (const [section, indices] of sections) {
     const header = goSystemdDeserialize(`[${section}]\n`);
     if (header.error !== undefined && indices[0] !== first) {
-      problems.push(problemAt(options, header.error.message, indices[0]));
+      problems.push(problemAt(options, header.error.message, indices[0], headerLine.get(section)));
     }
     for (const i of indices) {
       if (i === first) continue;
       const o = options[i]!;
       const alone = goSystemdDeserialize(`[S]\n${o.name}=${o.value}\n`);
-      if (alone.error !== undefined) problems.push(problemAt(options, alone.error.message, i));
+      if (alone.error !== undefined) problems.push(problemAt(options, alone.error.message, i, lineOf[i]));
     }
   }
   return problems;
 }
 
 /** The §7.2 step 2 `[X-Fleet]` consistency checks, in fleet's order. */
-function requirementProblems(options: readonly UnitOption[]): OptionProblem[] {
+function requirementProblems(options: readonly UnitOption[], lineOf: readonly number[]): OptionProblem[] {
   const req = parseRequirements(options);
   const peers = [...new Set(req.machineOf)];
   const conflicts = [...new Set(req.conflicts)];
@@ -97,6 +113,7 @@ function requirementProblems(options: readonly UnitOption[]): OptionProblem[] {
     const i = options.findIndex((o) => o.section === X_FLEET_SECTION && keys.includes(o.name));
     return i === -1 ? undefined : i;
   };
+  const lineAt = (index: number | undefined) => (index === undefined ? undefined : lineOf[index]);
   const problems: OptionProblem[] = [];
   for (const peer of peers) {
     for (const conflict of conflicts) {
@@ -106,6 +123,7 @@ function requirementProblems(options: readonly UnitOption[]): OptionProblem[] {
             options,
             `unresolvable requirements: peer ${goQuoteString(peer)} matches conflict ${goQuoteString(conflict)}`,
             firstXFleet('Conflicts', 'X-Conflicts'),
+            lineAt(firstXFleet('Conflicts', 'X-Conflicts')),
           ),
         );
       }
@@ -119,6 +137,7 @@ function requirementProblems(options: readonly UnitOption[]): OptionProblem[] {
             options,
             `unresolvable requirements: peer ${goQuoteString(peer)} matches replace ${goQuoteString(replace)}`,
             firstXFleet('Replaces'),
+            lineAt(firstXFleet('Replaces')),
           ),
         );
       }
@@ -140,7 +159,7 @@ function requirementProblems(options: readonly UnitOption[]): OptionProblem[] {
     [hasConflicts && hasReplaces, 'Conflicts cannot be used with Replaces', firstXFleet('Replaces')],
   ];
   for (const [applies, message, index] of combinations) {
-    if (applies) problems.push(problemAt(options, message, index));
+    if (applies) problems.push(problemAt(options, message, index, lineAt(index)));
   }
   return problems;
 }
@@ -155,7 +174,8 @@ function requirementProblems(options: readonly UnitOption[]): OptionProblem[] {
  * fleet skips this on replace; validate before every PUT that carries options.
  */
 export function validateUnitOptions(options: readonly UnitOption[]): OptionProblem[] {
-  return [...roundTripProblems(options), ...requirementProblems(options)];
+  const lines = layout(options);
+  return [...roundTripProblems(options, lines), ...requirementProblems(options, lines.lineOf)];
 }
 
 /**
