@@ -1,1 +1,14 @@
-export {};
+// @fleet-service/cli: the `fs` command. Its public surface is small: the pure pieces other
+// tools (and tests) may reuse. Commands are found by oclif (bin/run.js), not imported from here.
+export { GLOBAL_FLAGS_BEFORE_COMMAND, normalizeArgv } from './argv.js';
+export type { ExitCodeValue, ExitInput } from './exit-codes.js';
+export {
+  decideExitCode,
+  EXIT_CODE_DESCRIPTIONS,
+  ExitCode,
+  exitCodeForErrorCode,
+  exitCodeForOutcome,
+} from './exit-codes.js';
+export type { DurationBounds } from './flags/duration.js';
+export { formatDuration, parseDuration, parseInteger } from './flags/duration.js';
+export { NotFleetError, UsageError } from './usage-error.js';

@@ -1,0 +1,19 @@
+// The explicit command map, for the single binary (inside a SEA, oclif cannot find command
+// files on disk). npm installs find the same commands through the manifest in dist/commands.
+import Create from './commands/create.js';
+import Destroy from './commands/destroy.js';
+import Machines from './commands/machines.js';
+import Plan from './commands/plan.js';
+import Rollback from './commands/rollback.js';
+import Sim from './commands/sim.js';
+import Status from './commands/status.js';
+
+export const COMMANDS = {
+  create: Create,
+  destroy: Destroy,
+  machines: Machines,
+  plan: Plan,
+  rollback: Rollback,
+  sim: Sim,
+  status: Status,
+};

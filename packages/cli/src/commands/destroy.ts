@@ -1,0 +1,78 @@
+import { Args, Flags } from '@oclif/core';
+import { FsCommand } from '../base-command.js';
+import { strategyFlags } from '../flags/rollout-flags.js';
+import { rerunCommand } from '../runtime/command-line.js';
+import { connectionSettings } from '../runtime/settings.js';
+
+export default class Destroy extends FsCommand {
+  static override summary =
+    'Destroy SERVICE: every instance (highest first), the template, SERVICE.service and fs records';
+  static override examples = ['<%= config.bin %> destroy web'];
+  static override args = {
+    service: Args.string({ description: 'service name S', required: true }),
+  };
+  static override flags = {
+    'gone-timeout': strategyFlags['gone-timeout'],
+    'poll-interval': strategyFlags['poll-interval'],
+    'steal-lock': strategyFlags['steal-lock'],
+    'lock-settle': strategyFlags['lock-settle'],
+    'batch-size': Flags.integer({
+      summary: 'units destroyed at once [default: 10]',
+      env: 'FS_BATCH_SIZE',
+      min: 1,
+    }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Destroy);
+    const mode = this.setup(flags);
+    const settings = connectionSettings(flags);
+    this.hintContext = {
+      service: args.service,
+      rerun: rerunCommand(process.argv.slice(2)),
+      endpoint: settings.endpoint,
+    };
+    const { checkServiceName } = await import('../runtime/unit-file.js');
+    await checkServiceName(args.service);
+    const { openSession } = await import('../runtime/session.js');
+    const session = await openSession(settings, mode, `${args.service}: destroying`);
+    this.session = session;
+    const { destroyService } = await import('@fleet-service/rollout');
+    let result: Awaited<ReturnType<typeof destroyService>>;
+    try {
+      result = await destroyService(args.service, {
+        api: session.api,
+        signal: session.interrupts.signal,
+        onEvent: (e) => session.onEvent(e),
+        pid: process.pid,
+        spec: destroySpec(flags),
+        ...(flags['batch-size'] ? { batchSize: flags['batch-size'] } : {}),
+      });
+    } finally {
+      await session.close(undefined);
+    }
+    if (mode.format === 'text' && !mode.quiet) {
+      const { destroyText } = await import('../render/destroy-text.js');
+      process.stdout.write(destroyText(args.service, result, mode.color));
+    }
+    await this.finish({ result });
+  }
+}
+
+function destroySpec(flags: {
+  timeout?: number | undefined;
+  'gone-timeout'?: number | undefined;
+  'poll-interval'?: number | undefined;
+  'steal-lock'?: boolean | undefined;
+  'lock-settle'?: number | undefined;
+}) {
+  const gone = flags['gone-timeout'] ?? flags.timeout;
+  return {
+    ...(gone !== undefined ? { timeouts: { gone } } : {}),
+    ...(flags['poll-interval'] !== undefined ? { pollIntervalMs: flags['poll-interval'] } : {}),
+    lock: {
+      ...(flags['steal-lock'] ? { steal: true } : {}),
+      ...(flags['lock-settle'] !== undefined ? { settleMs: flags['lock-settle'] } : {}),
+    },
+  };
+}

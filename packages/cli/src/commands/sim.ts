@@ -1,0 +1,88 @@
+import { Flags } from '@oclif/core';
+import { FsCommand } from '../base-command.js';
+import { parseInteger } from '../flags/duration.js';
+
+export default class Sim extends FsCommand {
+  static override summary = 'Run a simulated fleet v1.0 cluster in the foreground (Ctrl-C stops it)';
+  static override description = `Prints the endpoint and the line that points fs (and fleetctl) at it:
+  export FLEETCTL_ENDPOINT=…
+Stops cleanly on Ctrl-C or SIGTERM (closes the server and removes its socket).`;
+  static override examples = [
+    '<%= config.bin %> sim',
+    '<%= config.bin %> sim --machines 5 --listen 127.0.0.1:49153 --speed 10',
+    '<%= config.bin %> sim --listen unix:/tmp/fleet.sock --fail-when Environment=VERSION=bad',
+  ];
+  static override flags = {
+    machines: Flags.custom<number>({
+      summary: 'number of machines',
+      env: 'FS_SIM_MACHINES',
+      default: 3,
+      helpValue: 'N',
+      parse: async (input) => parseInteger(input, 'machines', 1, 10_000),
+    })(),
+    listen: Flags.string({
+      summary: 'where to serve the API: unix:PATH or HOST:PORT [default: 127.0.0.1 on a free port]',
+      env: 'FS_SIM_LISTEN',
+    }),
+    speed: Flags.custom<number>({
+      summary: 'time scale: 10 runs ten times faster than a real fleet',
+      env: 'FS_SIM_SPEED',
+      default: 1,
+      helpValue: 'X',
+      parse: async (input) => {
+        const n = Number(input);
+        if (!Number.isFinite(n) || n <= 0 || n > 10_000) {
+          const { UsageError } = await import('../usage-error.js');
+          throw new UsageError(`--speed: "${input}" is not a number between 0 and 10000`);
+        }
+        return n;
+      },
+    })(),
+    'fail-when': Flags.string({
+      summary:
+        'units matching PATTERN fail to start: a unit-name glob, or Option=VALUE (e.g. Environment=VERSION=bad)',
+      env: 'FS_SIM_FAIL_WHEN',
+      multiple: true,
+      helpValue: 'PATTERN',
+    }),
+    seed: Flags.custom<number>({
+      summary: 'seed for ids and timing jitter',
+      env: 'FS_SIM_SEED',
+      helpValue: 'N',
+      parse: async (input) => parseInteger(input, 'seed', 0, 2 ** 31),
+    })(),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Sim);
+    const mode = this.setup(flags);
+    const { parseListen, parseFailWhen, exportLine } = await import('../runtime/sim-options.js');
+    const listen = flags.listen ? parseListen(flags.listen) : undefined;
+    const faults = (flags['fail-when'] ?? []).map(parseFailWhen);
+    const { startFleetSim } = await import('@fleet-service/fleet-sim');
+    const sim = await startFleetSim({
+      machines: flags.machines,
+      speed: flags.speed,
+      ...(listen ? { listen } : {}),
+      ...(faults.length > 0 ? { faults } : {}),
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    });
+    const info = { endpoint: sim.endpoint, machines: flags.machines, speed: flags.speed, pid: process.pid };
+    if (mode.format === 'text') {
+      process.stdout.write(
+        `fleet simulator: ${flags.machines} machine(s), speed ×${flags.speed}, listening on ${sim.endpoint}\n` +
+          `${exportLine(sim.endpoint)}\n` +
+          'press Ctrl-C to stop\n',
+      );
+    } else {
+      process.stdout.write(`${JSON.stringify({ type: 'listening', ...info })}\n`);
+    }
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    await sim.close();
+    if (mode.format === 'text') process.stdout.write(`simulator stopped (${signal})\n`);
+    else process.stdout.write(`${JSON.stringify({ type: 'stopped', signal })}\n`);
+  }
+}

@@ -1,0 +1,94 @@
+import { Flags } from '@oclif/core';
+import { parseInteger } from './duration.js';
+import { durationFlag } from './global-flags.js';
+
+function intFlag(summary: string, env: string, min: number, extra: { default?: number; char?: 'c' } = {}) {
+  return Flags.custom<number>({
+    summary,
+    env,
+    helpValue: 'N',
+    ...(extra.char ? { char: extra.char } : {}),
+    ...(extra.default !== undefined ? { default: extra.default } : {}),
+    parse: async (input, _ctx, opts) => parseInteger(input, opts.name, min),
+  })();
+}
+
+/** The strategy flags shared by create, plan and rollback: everything the engine offers. */
+export const strategyFlags = {
+  'max-unavailable': intFlag('instances that may be down at once [default: 1]', 'FS_MAX_UNAVAILABLE', 0),
+  'max-surge': intFlag('extra instances started before old ones stop [default: 0]', 'FS_MAX_SURGE', 0),
+  'machine-aware': Flags.boolean({
+    summary: 'never take down two instances on one machine at once; finish a machine before the next',
+    env: 'FS_MACHINE_AWARE',
+  }),
+  'replace-mode': Flags.option({
+    summary: 'recreate (destroy, wait gone, create) or in-place (PUT new options; fleet ≥ 0.13)',
+    options: ['recreate', 'in-place'] as const,
+    env: 'FS_REPLACE_MODE',
+  })(),
+  'min-healthy': durationFlag({
+    summary: 'how long a new instance must stay active to count as healthy [default: 5s]',
+    env: 'FS_MIN_HEALTHY',
+    bounds: { minMs: 0, maxMs: 3_600_000 },
+  }),
+  'stop-timeout': durationFlag({
+    summary: 'time allowed for an instance to stop [default: 10m]',
+    env: 'FS_STOP_TIMEOUT',
+  }),
+  'gone-timeout': durationFlag({
+    summary: 'time allowed for a destroyed instance to disappear [default: 10m]',
+    env: 'FS_GONE_TIMEOUT',
+  }),
+  'launched-timeout': durationFlag({
+    summary: 'time allowed for an instance to reach launched [default: 10m]',
+    env: 'FS_LAUNCHED_TIMEOUT',
+  }),
+  'healthy-timeout': durationFlag({
+    summary: 'time allowed for an instance to become healthy [default: 10m]',
+    env: 'FS_HEALTHY_TIMEOUT',
+  }),
+  'progress-deadline': durationFlag({
+    summary: 'time allowed for the whole rollout [default: 30m]',
+    env: 'FS_PROGRESS_DEADLINE',
+  }),
+  'poll-interval': durationFlag({
+    summary: 'time between polls of a unit being waited on [default: 1s]',
+    env: 'FS_POLL_INTERVAL',
+    bounds: { minMs: 1, maxMs: 60_000 },
+  }),
+  'on-failure': Flags.option({
+    summary: 'when an instance fails: abort (stop, old instances keep serving), pause, or rollback',
+    options: ['abort', 'pause', 'rollback'] as const,
+    env: 'FS_ON_FAILURE',
+  })(),
+  'health-url': Flags.string({
+    summary: 'HTTP health check per instance; {ip} {index} {machineID} {name} are filled in',
+    env: 'FS_HEALTH_URL',
+    helpValue: 'URL',
+  }),
+  'health-tcp': Flags.string({
+    summary: 'TCP health check per instance, HOST:PORT; HOST may use {ip}',
+    env: 'FS_HEALTH_TCP',
+    helpValue: 'HOST:PORT',
+  }),
+  'steal-lock': Flags.boolean({
+    summary: 'take over the service lock from another rollout (use only when it is dead)',
+    env: 'FS_STEAL_LOCK',
+  }),
+  'lock-settle': durationFlag({
+    summary: 'wait after writing the lock before reading it back [default: 1s]',
+    env: 'FS_LOCK_SETTLE',
+    bounds: { minMs: 0, maxMs: 60_000 },
+    hidden: true,
+  }),
+};
+
+/** Flags of create and plan on top of the strategy. */
+export const createFlags = {
+  count: intFlag('number of instances (SERVICE@1 … SERVICE@N)', 'FS_COUNT', 1, { default: 3, char: 'c' }),
+  force: Flags.boolean({
+    summary: 'replace every instance, even those already running the new contents',
+    env: 'FS_FORCE',
+  }),
+  ...strategyFlags,
+};

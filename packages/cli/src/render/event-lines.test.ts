@@ -1,0 +1,74 @@
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { eventLine, summaryLine } from './event-lines.js';
+
+const plain = new Chalk({ level: 0 });
+
+describe('eventLine', () => {
+  it.each([
+    [
+      {
+        type: 'plan',
+        plan: { summary: { create: 1, replace: 2, unchanged: 3, remove: 0, templateChanged: true } },
+      },
+      'plan: 1 to create, 2 to replace, 3 unchanged, 0 to remove, template changed',
+    ],
+    [
+      {
+        type: 'step-started',
+        step: { unit: 'web@1.service', action: 'replace', batch: 2, reason: 'hash-changed' },
+      },
+      'web@1.service: replace (batch 2) — hash-changed',
+    ],
+    [
+      { type: 'step-finished', step: { unit: 'web@1.service', action: 'replace' }, durationMs: 1500 },
+      'web@1.service: replace done in 1.5s',
+    ],
+    [
+      {
+        type: 'state-observed',
+        unit: 'web@1.service',
+        currentState: 'launched',
+        machineID: '0123456789abcdef',
+        systemd: { load: 'loaded', active: 'active', sub: 'running' },
+      },
+      'web@1.service: launched on 01234567, systemd loaded/active/running',
+    ],
+    [
+      { type: 'instance-healthy', unit: 'web@1.service', machineID: '0123456789abcdef' },
+      'web@1.service: healthy on 01234567',
+    ],
+    [
+      { type: 'instance-failed', unit: 'web@1.service', diagnosis: 'systemd reports failed/failed' },
+      'web@1.service: failed — systemd reports failed/failed',
+    ],
+    [{ type: 'rollback-started', reason: 'web@1.service failed' }, 'rolling back: web@1.service failed'],
+  ])('%j', (event, line) => {
+    expect(eventLine(event, plain)).toBe(line);
+  });
+
+  it('prints nothing for events without a line', () => {
+    expect(eventLine({ type: 'done' }, plain)).toBeUndefined();
+  });
+});
+
+describe('summaryLine', () => {
+  it('outcome, duration and counts', () => {
+    expect(
+      summaryLine(
+        {
+          service: 'web',
+          outcome: 'succeeded',
+          replaced: ['a', 'b'],
+          unchanged: ['c'],
+          added: [],
+          removed: ['d'],
+          durationMs: 90_000,
+        },
+        plain,
+      ),
+    ).toBe('✔ web: succeeded in 1m30s — 2 replaced, 1 unchanged, 0 added, 1 removed');
+    expect(summaryLine({ service: 'web', outcome: 'rolled-back' }, plain)).toMatch(/^↺ web: rolled-back/);
+    expect(summaryLine({ service: 'web', outcome: 'aborted' }, plain)).toMatch(/^✖ web: aborted/);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * The state of every instance as the events tell it, for the renderers: one row per unit,
+ * moving through stopping → gone → starting → launched → healthy (or failed).
+ * Pure: it only folds events; it reads no clock and prints nothing.
+ */
+
+export type Phase =
+  | 'pending'
+  | 'stopping'
+  | 'gone'
+  | 'starting'
+  | 'launched'
+  | 'healthy'
+  | 'removed'
+  | 'failed';
+
+export interface InstanceRow {
+  unit: string;
+  index?: number;
+  phase: Phase;
+  batch?: number;
+  machineID?: string;
+  /** systemd `active/sub`, when seen. */
+  systemd?: string;
+  /** The failure diagnosis, when failed. */
+  diagnosis?: string;
+  /** The hash the current step gives the unit. */
+  toHash?: string;
+}
+
+/** A loose view of the engine's events: the fields the board reads. */
+export interface BoardEvent {
+  type: string;
+  time?: number;
+  step?: { action?: string; unit?: string; index?: number; batch?: number; toHash?: string; role?: string };
+  hash?: string;
+  unit?: string;
+  index?: number;
+  machineID?: string;
+  currentState?: string;
+  systemd?: { load?: string; active?: string; sub?: string };
+  diagnosis?: string;
+  plan?: { steps?: Array<{ action?: string; unit?: string; index?: number; batch?: number }> };
+}
+
+const STOP_ACTIONS = new Set(['replace', 'destroy']);
+const START_ACTIONS = new Set(['create', 'start']);
+
+/** Unit names the board shows: instances `S@N.service` and the non-instanced `S.service`. */
+function isInstanceLike(unit: string): boolean {
+  return /@\d+\.service$/.test(unit) || (!unit.includes('@') && unit.endsWith('.service'));
+}
+
+export class InstanceBoard {
+  readonly rows = new Map<string, InstanceRow>();
+  /** The batch of the step most recently started. */
+  batch: number | undefined;
+  /** Rollback in progress. */
+  rollingBack = false;
+
+  /** Applies one event; returns the row it changed, if any. */
+  apply(event: BoardEvent): InstanceRow | undefined {
+    switch (event.type) {
+      case 'plan': {
+        for (const step of event.plan?.steps ?? []) {
+          if (step.unit && isInstanceLike(step.unit) && !this.rows.has(step.unit)) {
+            this.rows.set(step.unit, {
+              unit: step.unit,
+              phase: 'pending',
+              ...idx(step.index),
+              ...bt(step.batch),
+            });
+          }
+        }
+        return undefined;
+      }
+      case 'step-started': {
+        const step = event.step;
+        if (!step?.unit || !isInstanceLike(step.unit)) return undefined;
+        if (step.batch !== undefined) this.batch = step.batch;
+        const row = this.row(step.unit, step.index);
+        if (step.batch !== undefined) row.batch = step.batch;
+        if (step.toHash) row.toHash = step.toHash;
+        else delete row.toHash;
+        delete row.diagnosis;
+        if (step.action && STOP_ACTIONS.has(step.action)) row.phase = 'stopping';
+        else if (step.action && START_ACTIONS.has(step.action)) row.phase = 'starting';
+        return row;
+      }
+      case 'step-finished': {
+        const step = event.step;
+        if (!step?.unit || !isInstanceLike(step.unit)) return undefined;
+        const row = this.row(step.unit, step.index);
+        if (step.action === 'destroy') row.phase = 'removed';
+        return row;
+      }
+      case 'step-failed': {
+        const step = event.step;
+        if (!step?.unit || !isInstanceLike(step.unit)) return undefined;
+        const row = this.row(step.unit, step.index);
+        row.phase = 'failed';
+        return row;
+      }
+      case 'state-observed': {
+        if (!event.unit || !isInstanceLike(event.unit)) return undefined;
+        const row = this.row(event.unit, event.index);
+        if (event.machineID) row.machineID = event.machineID;
+        if (event.systemd && event.currentState !== undefined) {
+          row.systemd = `${event.systemd.active ?? '?'}/${event.systemd.sub ?? '?'}`;
+        }
+        const isNew = row.toHash === undefined || event.hash === undefined || event.hash === row.toHash;
+        if (event.currentState === undefined && event.machineID === undefined) {
+          // absent: the old unit is gone
+          delete row.systemd;
+          delete row.machineID;
+          if (row.phase === 'stopping') row.phase = 'gone';
+        } else if (
+          row.phase === 'gone' ||
+          (row.phase === 'stopping' && event.hash !== undefined && event.hash === row.toHash)
+        ) {
+          row.phase = 'starting';
+        }
+        if (event.currentState === 'launched' && isNew && row.phase === 'starting') row.phase = 'launched';
+        return row;
+      }
+      case 'instance-healthy': {
+        if (!event.unit) return undefined;
+        const row = this.row(event.unit, event.index);
+        row.phase = 'healthy';
+        if (event.machineID) row.machineID = event.machineID;
+        return row;
+      }
+      case 'instance-failed': {
+        if (!event.unit) return undefined;
+        const row = this.row(event.unit, event.index);
+        row.phase = 'failed';
+        if (event.diagnosis) row.diagnosis = event.diagnosis;
+        if (event.machineID) row.machineID = event.machineID;
+        return row;
+      }
+      case 'rollback-started':
+        this.rollingBack = true;
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private row(unit: string, index: number | undefined): InstanceRow {
+    let row = this.rows.get(unit);
+    if (!row) {
+      row = { unit, phase: 'pending', ...idx(index ?? indexOf(unit)) };
+      this.rows.set(unit, row);
+    }
+    return row;
+  }
+}
+
+function idx(index: number | undefined): { index?: number } {
+  return index === undefined ? {} : { index };
+}
+function bt(batch: number | undefined): { batch?: number } {
+  return batch === undefined ? {} : { batch };
+}
+function indexOf(unit: string): number | undefined {
+  const m = /@(\d+)\.service$/.exec(unit);
+  return m ? Number(m[1]) : undefined;
+}

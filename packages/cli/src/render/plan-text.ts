@@ -1,0 +1,122 @@
+import type { ChalkInstance } from 'chalk';
+import { formatDuration } from '../flags/duration.js';
+
+/** A loose view of the engine's Plan: the fields printed by `--dry-run`. */
+export interface PlanView {
+  service: string;
+  newHash: string;
+  previousHash?: string;
+  count: number;
+  steps: Array<{
+    id: number;
+    batch: number;
+    action: string;
+    unit: string;
+    reason: string;
+    role?: string;
+    machineID?: string;
+  }>;
+  unchanged?: string[];
+  summary?: {
+    create?: number;
+    replace?: number;
+    start?: number;
+    unchanged?: number;
+    remove?: number;
+    templateChanged?: boolean;
+    batches?: number;
+  };
+  settings?: {
+    maxUnavailable?: number;
+    maxSurge?: number;
+    replaceMode?: string;
+    onFailure?: string;
+    minHealthyMs?: number;
+  };
+  diff?: { from: string; to: string };
+  notes?: string[];
+}
+
+/** A line diff (LCS) of two texts: ` ` same, `-` removed, `+` added. Pure. */
+export function lineDiff(from: string, to: string): Array<{ op: ' ' | '-' | '+'; line: string }> {
+  const a = from === '' ? [] : from.replace(/\n$/, '').split('\n');
+  const b = to === '' ? [] : to.replace(/\n$/, '').split('\n');
+  const n = a.length;
+  const m = b.length;
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+  const out: Array<{ op: ' ' | '-' | '+'; line: string }> = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (a[i] === b[j]) {
+      out.push({ op: ' ', line: a[i]! });
+      i++;
+      j++;
+    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) out.push({ op: '-', line: a[i++]! });
+    else out.push({ op: '+', line: b[j++]! });
+  }
+  while (i < n) out.push({ op: '-', line: a[i++]! });
+  while (j < m) out.push({ op: '+', line: b[j++]! });
+  return out;
+}
+
+/** The plan as text: settings, steps by batch, unchanged instances, and the unit-contents diff. */
+export function planText(plan: PlanView, c: ChalkInstance): string {
+  const lines: string[] = [];
+  const s = plan.summary ?? {};
+  const from = plan.previousHash ? plan.previousHash.slice(0, 7) : 'nothing';
+  lines.push(
+    c.bold(`Plan for ${plan.service}: ${from} → ${plan.newHash.slice(0, 7)}, ${plan.count} instance(s)`),
+  );
+  const st = plan.settings;
+  if (st) {
+    lines.push(
+      c.dim(
+        `  max-unavailable ${st.maxUnavailable ?? '-'}, max-surge ${st.maxSurge ?? '-'}, replace-mode ${
+          st.replaceMode ?? '-'
+        }, on-failure ${st.onFailure ?? '-'}${st.minHealthyMs !== undefined ? `, min-healthy ${formatDuration(st.minHealthyMs)}` : ''}`,
+      ),
+    );
+  }
+  lines.push(
+    `  ${s.create ?? 0} to create, ${s.replace ?? 0} to replace, ${s.start ?? 0} to start, ${s.unchanged ?? 0} unchanged, ${
+      s.remove ?? 0
+    } to remove${s.templateChanged ? ', template changes' : ''}`,
+  );
+  if (plan.steps.length === 0)
+    lines.push(c.green('  nothing to do: every instance already runs these contents'));
+  let batch = -1;
+  for (const step of plan.steps) {
+    if (step.batch !== batch) {
+      batch = step.batch;
+      lines.push(c.dim(`  batch ${batch}`));
+    }
+    const verb =
+      step.action === 'destroy'
+        ? c.red(step.action)
+        : step.action === 'create'
+          ? c.green(step.action)
+          : c.yellow(step.action);
+    lines.push(
+      `    ${String(step.id).padStart(3)}. ${verb.padEnd(8)} ${step.unit}  ${c.dim(`(${step.reason})`)}`,
+    );
+  }
+  if (plan.unchanged && plan.unchanged.length > 0)
+    lines.push(c.dim(`  unchanged: ${plan.unchanged.join(', ')}`));
+  for (const note of plan.notes ?? []) lines.push(c.dim(`  note: ${note}`));
+  if (plan.diff) {
+    lines.push(c.bold('Unit contents:'));
+    const diff = lineDiff(plan.diff.from, plan.diff.to);
+    if (diff.every((d) => d.op === ' ')) lines.push(c.dim('  (unchanged)'));
+    for (const d of diff) {
+      const text = `${d.op} ${d.line}`;
+      lines.push(d.op === '+' ? c.green(text) : d.op === '-' ? c.red(text) : c.dim(text));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
