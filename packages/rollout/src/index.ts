@@ -1,1 +1,62 @@
-export {};
+// @fleet-service/rollout: the public surface.
+
+export { type DestroyOptions, type DestroyResult, destroyService } from './destroy.js';
+export { explainUnschedulable } from './diagnose.js';
+export type { RolloutErrorCode, WaitPhase } from './errors.js';
+export {
+  DriftError,
+  InstanceFailedError,
+  InvalidSpecError,
+  isRolloutError,
+  LockHeldError,
+  LockLostError,
+  NoRecordError,
+  PausedError,
+  ProgressDeadlineError,
+  ROLLOUT_ERROR_CODES,
+  RolledBackError,
+  RolloutAbortedError,
+  RolloutError,
+  StateTimeoutError,
+  UnsupportedUnitError,
+} from './errors.js';
+export type { EventInput, RolloutEvent, RolloutEventType, SystemdView } from './events.js';
+export { type ExecuteDeps, executePlan } from './executor.js';
+export { type ObserveOptions, observeCluster } from './observe.js';
+export type {
+  Plan,
+  PlanStep,
+  PlanSummary,
+  PreviousContents,
+  StepAction,
+  StepReason,
+  StepRole,
+} from './plan.js';
+export { STEP_REASONS } from './plan.js';
+export { planRollout } from './planner.js';
+export { lockUnitName, recordUnitName, reservedUnitOwner } from './reserved-units.js';
+export type { ResultError, RolloutOutcome, RolloutResult } from './result.js';
+export { assertValidSpec, type RolloutDeps, rollbackService, rollout } from './rollout.js';
+export type { ClusterSnapshot, InstanceView, LockInfo, RolloutRecord, ServiceView } from './snapshot.js';
+export { viewService } from './snapshot.js';
+export type {
+  FailurePolicy,
+  HealthCheck,
+  HealthCheckContext,
+  LockOptions,
+  ReplaceMode,
+  ResolvedSettings,
+  RolloutSpec,
+  SpecProblem,
+  Timeouts,
+} from './spec.js';
+export { DEFAULTS, resolveSettings } from './spec.js';
+export {
+  describeService,
+  type InstanceStatus,
+  listServices,
+  type ServiceStatus,
+  type ServiceSummary,
+} from './status.js';
+export { planTeardown } from './teardown.js';
+export { isGlobalUnitFile, validateSpec } from './validate-spec.js';

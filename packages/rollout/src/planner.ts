@@ -1,0 +1,321 @@
+/**
+ * planRollout: pure. From a spec and a snapshot to an ordered plan; no clock, no I/O.
+ *
+ * Order (capacity first):
+ *   1. template `S@.service` (inactive), only when missing or different;
+ *   2. capacity-adding steps, ascending index: create missing indexes 1..N (scale up) and start
+ *      instances that already have the new contents but are not running (resume);
+ *   3. replace instances that are down anyway (not running: replacing them costs no capacity);
+ *   4. surge: create spare indexes above every existing index;
+ *   5. replace running instances, `maxUnavailable + spares` at a time, ascending index (or grouped by
+ *      machine, one per machine per batch, with `machineAware`);
+ *   6. destroy indexes above N (spares included), highest first;
+ *   7. destroy `S.service` and non-indexed instances — only now, when the new capacity runs.
+ *
+ * Worked example: N = 4, maxUnavailable = 1, maxSurge = 1, instances 1–4 running the old hash.
+ * Batch size = 1 + 1 = 2. Batch 1 template; batch 2 create spare S@5 (running: 5); batch 3 replace
+ * 1, 2 (running ≥ 5 − 2 = 3 = N − maxUnavailable); batch 4 replace 3, 4; batch 5 destroy S@5.
+ * With maxUnavailable = 0 the batch size is 1 and running never drops below N = 4.
+ */
+import {
+  instanceName,
+  normalizeUnitOptions,
+  serializeUnitFile,
+  templateName,
+  unitHash,
+} from './fleet-helpers.js';
+import { type Plan, type PlanStep, type PreviousContents, STEP_REASONS } from './plan.js';
+import { supportsContentReplace } from './server-version.js';
+import { type ClusterSnapshot, type InstanceView, viewService } from './snapshot.js';
+import { type ReplaceMode, type RolloutSpec, resolveSettings } from './spec.js';
+
+type NewStep = Omit<PlanStep, 'id' | 'batch'>;
+
+/** Compute the plan. Assumes `validateSpec(spec)` returned no problems. */
+export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan {
+  const settings = resolveSettings(spec);
+  const service = spec.service;
+  const unitFile = normalizeUnitOptions(spec.unitFile);
+  const newHash = unitHash(unitFile);
+  const view = viewService({ ...snapshot, service });
+  const N = settings.count;
+  const notes: string[] = [];
+
+  let mode: ReplaceMode = settings.replaceMode;
+  if (mode === 'in-place' && !supportsContentReplace(snapshot.serverVersion)) {
+    mode = 'recreate';
+    notes.push(
+      `replaceMode in-place needs fleet ≥ 0.13 (server reports ${snapshot.serverVersion ?? 'no version'}); using recreate`,
+    );
+  }
+
+  const steps: PlanStep[] = [];
+  let batch = 0;
+  const addBatch = (list: NewStep[]) => {
+    if (list.length === 0) return;
+    batch += 1;
+    for (const s of list) steps.push({ id: steps.length + 1, batch, ...s });
+  };
+  const batchSize = Math.max(1, settings.maxUnavailable + settings.maxSurge);
+
+  // 1. template
+  const tName = templateName(service);
+  if (!view.template) {
+    addBatch([
+      {
+        action: 'create',
+        role: 'template',
+        unit: tName,
+        reason: STEP_REASONS.templateMissing,
+        toHash: newHash,
+        desiredState: 'inactive',
+      },
+    ]);
+  } else if (view.template.hash !== newHash) {
+    addBatch([
+      {
+        action: 'replace',
+        role: 'template',
+        unit: tName,
+        reason: STEP_REASONS.templateChanged,
+        fromHash: view.template.hash,
+        toHash: newHash,
+        desiredState: 'inactive',
+      },
+    ]);
+  }
+
+  // classify indexes 1..N
+  const byIndex = new Map(view.instances.map((i) => [i.index, i]));
+  const adding: NewStep[] = [];
+  const replaceDown: InstanceView[] = [];
+  const replaceUp: InstanceView[] = [];
+  const unchanged: string[] = [];
+  for (let index = 1; index <= N; index++) {
+    const inst = byIndex.get(index);
+    if (!inst) {
+      adding.push({
+        action: 'create',
+        role: 'instance',
+        unit: instanceName(service, index),
+        index,
+        reason: STEP_REASONS.scaleUp,
+        toHash: newHash,
+        desiredState: 'launched',
+      });
+    } else if (inst.hash !== newHash || settings.force) {
+      (inst.running ? replaceUp : replaceDown).push(inst);
+    } else if (!inst.running || inst.desiredState !== 'launched') {
+      adding.push({
+        action: 'start',
+        role: 'instance',
+        unit: inst.name,
+        index,
+        reason: STEP_REASONS.notRunning,
+        fromHash: inst.hash,
+        toHash: newHash,
+        desiredState: 'launched',
+        machineID: inst.machineID,
+      });
+    } else {
+      unchanged.push(inst.name);
+    }
+  }
+
+  // 2. capacity-adding steps
+  for (const chunk of chunks(adding, batchSize)) addBatch(chunk);
+
+  const replaceStep = (inst: InstanceView): NewStep => ({
+    action: 'replace',
+    role: 'instance',
+    unit: inst.name,
+    index: inst.index,
+    reason: inst.hash === newHash ? STEP_REASONS.forced : STEP_REASONS.hashChanged,
+    fromHash: inst.hash,
+    toHash: newHash,
+    desiredState: 'launched',
+    machineID: inst.machineID,
+    mode,
+  });
+
+  // 3. instances that are down anyway
+  for (const group of instanceBatches(replaceDown, batchSize, settings.machineAware))
+    addBatch(group.map(replaceStep));
+
+  // 4. surge spares, 5. replace running instances
+  const spares: number[] = [];
+  if (replaceUp.length > 0 && settings.maxSurge > 0) {
+    const highest = Math.max(N, ...view.instances.map((i) => i.index));
+    const count = Math.min(settings.maxSurge, replaceUp.length);
+    for (let k = 1; k <= count; k++) spares.push(highest + k);
+    addBatch(
+      spares.map((index) => ({
+        action: 'create',
+        role: 'surge',
+        unit: instanceName(service, index),
+        index,
+        reason: STEP_REASONS.surgeSpare,
+        toHash: newHash,
+        desiredState: 'launched',
+      })),
+    );
+  }
+  const upBatch = Math.max(1, settings.maxUnavailable + spares.length);
+  for (const group of instanceBatches(replaceUp, upBatch, settings.machineAware))
+    addBatch(group.map(replaceStep));
+
+  // 6. indexes above N (and the spares), highest first
+  const removals: NewStep[] = [
+    ...view.instances
+      .filter((i) => i.index > N)
+      .map(
+        (i): NewStep => ({
+          action: 'destroy',
+          role: 'extra',
+          unit: i.name,
+          index: i.index,
+          reason: STEP_REASONS.aboveCount,
+          fromHash: i.hash,
+          machineID: i.machineID,
+        }),
+      ),
+    ...spares.map(
+      (index): NewStep => ({
+        action: 'destroy',
+        role: 'surge',
+        unit: instanceName(service, index),
+        index,
+        reason: STEP_REASONS.surgeDone,
+        fromHash: newHash,
+      }),
+    ),
+  ].sort((a, b) => (b.index ?? 0) - (a.index ?? 0));
+  for (const chunk of chunks(removals, batchSize)) addBatch(chunk);
+
+  // 7. S.service and non-indexed instances, after the new capacity runs
+  const legacy: NewStep[] = [
+    ...(view.nonInstanced
+      ? [
+          {
+            action: 'destroy',
+            role: 'non-instanced',
+            unit: view.nonInstanced.name,
+            reason: STEP_REASONS.nonInstanced,
+            fromHash: view.nonInstanced.hash,
+          } satisfies NewStep,
+        ]
+      : []),
+    ...view.nonIndexed.map(
+      (u): NewStep => ({
+        action: 'destroy',
+        role: 'non-indexed',
+        unit: u.name,
+        reason: STEP_REASONS.nonIndexed,
+        fromHash: u.hash,
+      }),
+    ),
+  ];
+  addBatch(legacy);
+
+  const previous = previousContents(snapshot, view, newHash);
+  const plan: Plan = {
+    service,
+    newHash,
+    count: N,
+    unitFile,
+    settings: { ...settings, replaceMode: mode },
+    steps,
+    unchanged,
+    summary: {
+      create: adding.filter((s) => s.action === 'create').length,
+      replace: replaceDown.length + replaceUp.length,
+      start: adding.filter((s) => s.action === 'start').length,
+      unchanged: unchanged.length,
+      remove: removals.filter((s) => s.role !== 'surge').length + legacy.length,
+      surge: spares.length,
+      templateChanged: view.template === undefined || view.template.hash !== newHash,
+      batches: batch,
+    },
+    notes,
+  };
+  if (snapshot.serverVersion !== undefined) plan.serverVersion = snapshot.serverVersion;
+  if (previous) {
+    plan.previous = previous;
+    plan.previousHash = previous.hash;
+    if (previous.hash !== newHash) {
+      plan.diff = { from: serializeUnitFile(previous.options), to: serializeUnitFile(unitFile) };
+    }
+  }
+  return plan;
+}
+
+/**
+ * The contents a rollback restores: the record's `previous` while an earlier rollout is unfinished
+ * (its target never fully landed), else the current template's contents, else the most common
+ * instance contents. `undefined` for a service that does not exist yet.
+ */
+function previousContents(
+  snapshot: ClusterSnapshot,
+  view: ReturnType<typeof viewService>,
+  newHash: string,
+): PreviousContents | undefined {
+  const record = snapshot.record;
+  if (record && record.status !== 'succeeded' && record.status !== 'rolled-back' && record.previous) {
+    return record.previous;
+  }
+  if (record?.previous && record.target.hash === newHash && record.status === 'succeeded') {
+    // Re-running a finished rollout: keep what it replaced as the rollback target.
+    return record.previous;
+  }
+  const count = view.instances.filter((i) => i.index >= 1).length || 0;
+  const template = view.template && snapshot.units.find((u) => u.name === view.template?.name);
+  if (template) return { hash: view.template!.hash, options: template.options ?? [], count: count || 1 };
+  const tally = new Map<string, number>();
+  for (const i of view.instances) tally.set(i.hash, (tally.get(i.hash) ?? 0) + 1);
+  const best = [...tally.entries()].sort((a, b) => b[1] - a[1])[0];
+  if (!best) return undefined;
+  const unit = snapshot.units.find((u) =>
+    view.instances.some((i) => i.name === u.name && i.hash === best[0]),
+  );
+  return { hash: best[0], options: unit?.options ?? [], count };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Batches of instances to replace. Plain: ascending index, `size` at a time. Machine-aware: instances
+ * grouped by machine (machines in order of their lowest index) so one machine is finished before the
+ * next, and no batch holds two instances of one machine.
+ */
+export function instanceBatches(
+  items: readonly InstanceView[],
+  size: number,
+  machineAware: boolean,
+): InstanceView[][] {
+  if (!machineAware) return chunks(items, size);
+  const key = (i: InstanceView) => i.machineID ?? `unscheduled:${i.name}`;
+  const groups = new Map<string, InstanceView[]>();
+  for (const i of items) groups.set(key(i), [...(groups.get(key(i)) ?? []), i]);
+  const remaining = [...groups.values()].flat();
+  const out: InstanceView[][] = [];
+  while (remaining.length > 0) {
+    const used = new Set<string>();
+    const batch: InstanceView[] = [];
+    for (let k = 0; k < remaining.length && batch.length < size; ) {
+      const item = remaining[k]!;
+      if (used.has(key(item))) {
+        k++;
+        continue;
+      }
+      used.add(key(item));
+      batch.push(item);
+      remaining.splice(k, 1);
+    }
+    out.push(batch);
+  }
+  return out;
+}

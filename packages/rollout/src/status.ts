@@ -1,0 +1,138 @@
+/** describeService (`fs status S`) and listServices (`fs status`): read-only views. */
+import type { FleetApi, JobState } from '@fleet-service/fleet-client';
+import { parseUnitName, unitHash } from './fleet-helpers.js';
+import { observeCluster } from './observe.js';
+import { reservedUnitOwner } from './reserved-units.js';
+import { isRunningPerSnapshot, type LockInfo, type RolloutRecord } from './snapshot.js';
+
+export interface InstanceStatus {
+  name: string;
+  /** Numeric index; absent for `S.service` and non-indexed instances. */
+  index?: number;
+  role: 'template' | 'instance' | 'non-instanced' | 'non-indexed';
+  hash: string;
+  desiredState?: JobState;
+  currentState?: JobState;
+  machineID?: string;
+  primaryIP?: string;
+  systemd?: { load?: string; active?: string; sub?: string; hash?: string };
+  /** launched + active on its machine with its own hash. */
+  running: boolean;
+}
+
+export interface ServiceStatus {
+  service: string;
+  units: InstanceStatus[];
+  /** Distinct contents among instances (hash → count). */
+  hashes: Record<string, number>;
+  lock?: LockInfo & { expired: boolean };
+  record?: RolloutRecord;
+  serverVersion?: string;
+}
+
+export async function describeService(
+  api: FleetApi,
+  service: string,
+  opts: { signal?: AbortSignal; now?: number } = {},
+): Promise<ServiceStatus> {
+  const snap = await observeCluster(api, service, opts.signal ? { signal: opts.signal } : {});
+  const ip = new Map((snap.machines ?? []).map((m) => [m.id, m.primaryIP]));
+  const units: InstanceStatus[] = snap.units.map((u) => {
+    const p = parseUnitName(u.name);
+    const hash = unitHash(u.options ?? []);
+    const s = snap.states.find((x) => x.name === u.name && x.machineID === u.machineID);
+    const status: InstanceStatus = {
+      name: u.name,
+      role: p.isTemplate
+        ? 'template'
+        : !p.isInstance
+          ? 'non-instanced'
+          : p.index === undefined
+            ? 'non-indexed'
+            : 'instance',
+      hash,
+      running: isRunningPerSnapshot(u, hash, snap.states),
+    };
+    if (p.index !== undefined) status.index = p.index;
+    if (u.desiredState) status.desiredState = u.desiredState;
+    if (u.currentState) status.currentState = u.currentState;
+    if (u.machineID) {
+      status.machineID = u.machineID;
+      const addr = ip.get(u.machineID);
+      if (addr) status.primaryIP = addr;
+    }
+    if (s)
+      status.systemd = {
+        load: s.systemdLoadState,
+        active: s.systemdActiveState,
+        sub: s.systemdSubState,
+        hash: s.hash,
+      };
+    return status;
+  });
+  const order = { template: 0, instance: 1, 'non-indexed': 2, 'non-instanced': 3 } as const;
+  units.sort(
+    (a, b) => order[a.role] - order[b.role] || (a.index ?? 0) - (b.index ?? 0) || (a.name < b.name ? -1 : 1),
+  );
+  const hashes: Record<string, number> = {};
+  for (const u of units) if (u.role === 'instance') hashes[u.hash] = (hashes[u.hash] ?? 0) + 1;
+  const out: ServiceStatus = { service, units, hashes };
+  if (snap.lock) out.lock = { ...snap.lock, expired: snap.lock.expiry <= (opts.now ?? Date.now()) };
+  if (snap.record) out.record = snap.record;
+  if (snap.serverVersion) out.serverVersion = snap.serverVersion;
+  return out;
+}
+
+export interface ServiceSummary {
+  service: string;
+  hasTemplate: boolean;
+  /** Instances (indexed and non-indexed). */
+  instances: number;
+  /** Instances per systemd active state (`active`, `failed`, …; `unknown` without a /state entry). */
+  byActiveState: Record<string, number>;
+  locked: boolean;
+}
+
+/** Every service (a prefix with a template or instances). Two whole-cluster reads: `/units` and `/state`. */
+export async function listServices(
+  api: FleetApi,
+  opts: { signal?: AbortSignal } = {},
+): Promise<ServiceSummary[]> {
+  const units = await api.listUnits(opts);
+  const states = await api.listUnitStates({}, opts);
+  const services = new Map<string, ServiceSummary>();
+  const entry = (service: string) => {
+    const known = services.get(service);
+    if (known) return known;
+    const fresh: ServiceSummary = {
+      service,
+      hasTemplate: false,
+      instances: 0,
+      byActiveState: {},
+      locked: false,
+    };
+    services.set(service, fresh);
+    return fresh;
+  };
+  for (const u of units) {
+    const owner = reservedUnitOwner(u.name);
+    if (owner) {
+      if (owner.kind === 'lock') entry(owner.service).locked = true;
+      continue;
+    }
+    const p = parseUnitName(u.name);
+    if (p.type !== 'service' || (!p.isTemplate && !p.isInstance)) continue;
+    const s = entry(p.prefix);
+    if (p.isTemplate) {
+      s.hasTemplate = true;
+      continue;
+    }
+    s.instances++;
+    const st = states.find((x) => x.name === u.name && (!u.machineID || x.machineID === u.machineID));
+    const key = st?.systemdActiveState ?? 'unknown';
+    s.byActiveState[key] = (s.byActiveState[key] ?? 0) + 1;
+  }
+  return [...services.values()]
+    .filter((s) => s.hasTemplate || s.instances > 0)
+    .sort((a, b) => (a.service < b.service ? -1 : 1));
+}

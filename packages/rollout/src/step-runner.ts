@@ -1,0 +1,123 @@
+/**
+ * Carries out one PlanStep. Before each mutation the unit is re-read and compared with what the
+ * plan assumed (`fromHash` / absent); anything else is a DriftError. A unit already in the step's
+ * target state is not touched again (so retries and resumed runs are idempotent).
+ */
+import type { Unit } from '@fleet-service/fleet-client';
+import { DriftError } from './errors.js';
+import { unitHash } from './fleet-helpers.js';
+import type { Plan, PlanStep } from './plan.js';
+import { supportsContentReplace } from './server-version.js';
+import { type WatchContext, waitGone, waitRunning, waitStopped } from './unit-watch.js';
+import { retryTransient } from './wait.js';
+
+export interface StepContext extends WatchContext {
+  plan: Plan;
+}
+
+/** What a step did: `skipped` when the unit was already as the step wanted it. */
+export interface StepOutcome {
+  skipped: boolean;
+}
+
+const hashOf = (u: Unit) => unitHash(u.options ?? []);
+const short = (h: string | undefined) => (h ? h.slice(0, 7) : 'none');
+
+export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOutcome> {
+  const { api, clock, plan } = ctx;
+  const call = <T>(fn: () => Promise<T>) => retryTransient(clock, fn, ctx.signal);
+  const read = () => call(() => api.getUnit(step.unit, { signal: ctx.signal }));
+  const drift = (u: Unit | undefined, expected: string): never => {
+    throw new DriftError({
+      unit: step.unit,
+      expected,
+      actual: u ? `contents ${short(hashOf(u))}` : 'no unit',
+      step,
+    });
+  };
+  const create = (desiredState = step.desiredState ?? 'launched') =>
+    call(() =>
+      api.createUnit({ name: step.unit, options: plan.unitFile, desiredState }, { signal: ctx.signal }),
+    );
+  const ensureDesired = async (u: Unit) => {
+    const want = step.desiredState ?? 'launched';
+    if (u.desiredState !== want)
+      await call(() => api.setUnitTargetState(step.unit, want, { signal: ctx.signal }));
+  };
+  const running = () =>
+    waitRunning(ctx, { unit: step.unit, index: step.index ?? 0, hash: plan.newHash, options: plan.unitFile });
+  const isUnitOfService = step.role === 'instance' || step.role === 'surge';
+
+  switch (step.action) {
+    case 'create': {
+      const u = await read();
+      let skipped = false;
+      if (!u) await create();
+      else if (hashOf(u) === step.toHash) {
+        skipped = u.desiredState === step.desiredState;
+        await ensureDesired(u);
+      } else if (step.role === 'template') {
+        await create('inactive'); // a template is only a pattern: take it over
+      } else drift(u, 'no unit');
+      if (isUnitOfService) await running();
+      return { skipped };
+    }
+    case 'replace': {
+      if (step.role === 'template') {
+        const u = await read();
+        if (u && hashOf(u) === step.toHash) return { skipped: true };
+        if (u && hashOf(u) !== step.fromHash) drift(u, `contents ${short(step.fromHash)}`);
+        if (u && !supportsContentReplace(plan.serverVersion)) {
+          await call(() => api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true }));
+        }
+        await create('inactive');
+        return { skipped: false };
+      }
+      const u = await read();
+      if (!u) drift(u, `contents ${short(step.fromHash)}`);
+      const current = hashOf(u!);
+      if (current === step.toHash && step.toHash !== step.fromHash) {
+        await ensureDesired(u!);
+        await running();
+        return { skipped: true };
+      }
+      if (current !== step.fromHash) drift(u, `contents ${short(step.fromHash)}`);
+      if (step.mode === 'in-place') {
+        if (step.toHash === step.fromHash) {
+          // forced with identical contents: PUT would be a no-op (204), so restart via stop + start
+          await call(() => api.setUnitTargetState(step.unit, 'loaded', { signal: ctx.signal }));
+          await waitStopped(ctx, step.unit, step.fromHash!);
+          await call(() => api.setUnitTargetState(step.unit, 'launched', { signal: ctx.signal }));
+        } else {
+          await create('launched');
+          await waitStopped(ctx, step.unit, step.fromHash!);
+        }
+      } else {
+        await call(() => api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true }));
+        await waitGone(ctx, step.unit);
+        const again = await read();
+        if (again && hashOf(again) !== step.toHash) drift(again, 'no unit (just destroyed)');
+        if (!again) await create('launched');
+        else await ensureDesired(again);
+      }
+      await running();
+      return { skipped: false };
+    }
+    case 'start': {
+      const u = await read();
+      if (!u || hashOf(u) !== step.toHash) drift(u, `contents ${short(step.toHash)}`);
+      await ensureDesired(u!);
+      await running();
+      return { skipped: false };
+    }
+    case 'destroy': {
+      const u = await read();
+      if (!u) return { skipped: true };
+      if (step.fromHash !== undefined && hashOf(u) !== step.fromHash)
+        drift(u, `contents ${short(step.fromHash)}`);
+      await call(() => api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true }));
+      await waitGone(ctx, step.unit);
+      return { skipped: false };
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/** planTeardown: pure. The steps that remove a whole service (destroyService; rollback of a fresh create). */
+import { type PlanStep, STEP_REASONS } from './plan.js';
+import { recordUnitName } from './reserved-units.js';
+import { type ClusterSnapshot, viewService } from './snapshot.js';
+
+/**
+ * Order: indexed instances highest first (one batch each, `batchSize` at a time), then non-indexed
+ * instances and `S.service`, then the template, then (optionally) the engine's record unit.
+ */
+export function planTeardown(
+  snapshot: ClusterSnapshot,
+  opts: { batchSize?: number; includeRecord?: boolean } = {},
+): PlanStep[] {
+  const view = viewService(snapshot);
+  const size = Math.max(1, opts.batchSize ?? 10);
+  const steps: PlanStep[] = [];
+  let batch = 0;
+  const add = (list: Omit<PlanStep, 'id' | 'batch'>[]) => {
+    if (list.length === 0) return;
+    batch++;
+    for (const s of list) steps.push({ id: steps.length + 1, batch, ...s });
+  };
+  const instances = [...view.instances].sort((a, b) => b.index - a.index);
+  for (let k = 0; k < instances.length; k += size) {
+    add(
+      instances.slice(k, k + size).map((i) => ({
+        action: 'destroy' as const,
+        role: 'instance' as const,
+        unit: i.name,
+        index: i.index,
+        reason: STEP_REASONS.teardown,
+        fromHash: i.hash,
+        ...(i.machineID ? { machineID: i.machineID } : {}),
+      })),
+    );
+  }
+  add([
+    ...view.nonIndexed.map((u) => ({
+      action: 'destroy' as const,
+      role: 'non-indexed' as const,
+      unit: u.name,
+      reason: STEP_REASONS.teardown,
+      fromHash: u.hash,
+    })),
+    ...(view.nonInstanced
+      ? [
+          {
+            action: 'destroy' as const,
+            role: 'non-instanced' as const,
+            unit: view.nonInstanced.name,
+            reason: STEP_REASONS.teardown,
+            fromHash: view.nonInstanced.hash,
+          },
+        ]
+      : []),
+  ]);
+  if (view.template) {
+    add([
+      {
+        action: 'destroy',
+        role: 'template',
+        unit: view.template.name,
+        reason: STEP_REASONS.teardown,
+        fromHash: view.template.hash,
+      },
+    ]);
+  }
+  if (opts.includeRecord) {
+    add([
+      {
+        action: 'destroy',
+        role: 'record',
+        unit: recordUnitName(snapshot.service),
+        reason: STEP_REASONS.teardown,
+      },
+    ]);
+  }
+  return steps;
+}

@@ -1,0 +1,234 @@
+/**
+ * Waits on one unit. Each poll reads only that unit: `GET /units/{name}` and
+ * `GET /state?unitName={name}` — never the whole cluster, so the cost does not grow with it.
+ */
+import type { Clock, FleetApi, Machine, Unit, UnitOption, UnitState } from '@fleet-service/fleet-client';
+import { diagnoseUnschedulable } from './diagnose.js';
+import { InstanceFailedError } from './errors.js';
+import { emit, type RolloutEvent, type SystemdView } from './events.js';
+import { runHealthChecks } from './health-check.js';
+import type { HealthCheck, ResolvedSettings } from './spec.js';
+import { type ProgressClock, waitUntil } from './wait.js';
+
+export interface WatchContext {
+  api: FleetApi;
+  clock: Clock;
+  /** Hard cancellation only (not the user's abort: steps in flight are finished). */
+  signal?: AbortSignal;
+  settings: ResolvedSettings;
+  progress: ProgressClock;
+  onEvent?: (e: RolloutEvent) => void;
+  healthChecks: readonly HealthCheck[];
+  /** Live machines, cached per rollout (for health-check addresses). */
+  machine: (id: string) => Promise<Machine | undefined>;
+}
+
+function systemdOf(s: UnitState | undefined): SystemdView | undefined {
+  if (!s) return undefined;
+  return { load: s.systemdLoadState, active: s.systemdActiveState, sub: s.systemdSubState };
+}
+
+function describe(u: Unit | undefined, s?: UnitState): string {
+  if (!u) return 'unit absent';
+  const parts = [
+    `desiredState=${u.desiredState ?? '-'}`,
+    `currentState=${u.currentState ?? '-'}`,
+    `machine=${u.machineID?.slice(0, 8) ?? 'none'}`,
+  ];
+  if (s)
+    parts.push(
+      `systemd=${s.systemdLoadState}/${s.systemdActiveState}/${s.systemdSubState}`,
+      `hash=${s.hash?.slice(0, 7) ?? '-'}`,
+    );
+  return parts.join(' ');
+}
+
+/** Emits `state-observed` only when what is seen changes. */
+function observer(ctx: WatchContext, unit: string) {
+  let last = '';
+  return (u: Unit | undefined, s: UnitState | undefined) => {
+    const key = describe(u, s);
+    if (key === last) return;
+    last = key;
+    emit(ctx.onEvent, ctx.clock.now(), {
+      type: 'state-observed',
+      unit,
+      ...(u?.desiredState ? { desiredState: u.desiredState } : {}),
+      ...(u?.currentState ? { currentState: u.currentState } : {}),
+      ...(u?.machineID ? { machineID: u.machineID } : {}),
+      ...(s ? { systemd: systemdOf(s), hash: s.hash } : {}),
+    });
+  };
+}
+
+/**
+ * Wait until `unit` is running `hash`: currentState launched + machineID (timeouts.launched), then a
+ * `/state` entry on that machine with that hash, loaded and active, held for minHealthyMs, and the
+ * health checks pass (timeouts.healthy). `failed` or a load state other than `loaded` fails at once.
+ */
+export async function waitRunning(
+  ctx: WatchContext,
+  target: { unit: string; index: number; hash: string; options: readonly UnitOption[] },
+): Promise<{ machineID: string }> {
+  const { api, clock, settings } = ctx;
+  const seen = observer(ctx, target.unit);
+  const common = {
+    clock,
+    signal: ctx.signal,
+    intervalMs: settings.pollIntervalMs,
+    unit: target.unit,
+    progress: ctx.progress,
+  };
+
+  await waitUntil<Unit>({
+    ...common,
+    phase: 'launched',
+    waitedFor: 'launched on a machine',
+    timeoutMs: settings.timeouts.launched,
+    poll: async () => {
+      const u = await api.getUnit(target.unit, { signal: ctx.signal });
+      seen(u, undefined);
+      if (!u)
+        throw new InstanceFailedError({
+          unit: target.unit,
+          diagnosis: 'the unit was destroyed while waiting for it',
+        });
+      if (u.currentState === 'launched' && u.machineID) return { done: true, value: u };
+      return { done: false, seen: describe(u) };
+    },
+    diagnose: async () => diagnoseUnschedulable(api, target.unit, target.options, ctx.signal),
+  });
+
+  let healthySince: number | undefined;
+  return waitUntil<{ machineID: string }>({
+    ...common,
+    phase: 'healthy',
+    waitedFor: `active with hash ${target.hash.slice(0, 7)} for ${settings.minHealthyMs} ms${ctx.healthChecks.length ? ' and healthy' : ''}`,
+    timeoutMs: settings.timeouts.healthy,
+    poll: async () => {
+      const u = await api.getUnit(target.unit, { signal: ctx.signal });
+      if (!u)
+        throw new InstanceFailedError({
+          unit: target.unit,
+          diagnosis: 'the unit was destroyed while waiting for it',
+        });
+      if (u.currentState !== 'launched' || !u.machineID) {
+        seen(u, undefined);
+        healthySince = undefined;
+        return { done: false, seen: describe(u) };
+      }
+      const states = await api.listUnitStates({ unitName: target.unit }, { signal: ctx.signal });
+      const s = states.find((x) => x.machineID === u.machineID);
+      seen(u, s);
+      if (!s || s.hash !== target.hash) {
+        healthySince = undefined;
+        return { done: false, seen: `${describe(u, s)}${s ? '' : ' (no /state entry on that machine yet)'}` };
+      }
+      const fail = (diagnosis: string): never => {
+        emit(ctx.onEvent, clock.now(), {
+          type: 'instance-failed',
+          unit: target.unit,
+          index: target.index,
+          diagnosis,
+          ...(s ? { systemd: systemdOf(s) } : {}),
+          machineID: u.machineID,
+        });
+        throw new InstanceFailedError({
+          unit: target.unit,
+          diagnosis,
+          ...(u.machineID ? { machineID: u.machineID } : {}),
+        });
+      };
+      if (s.systemdLoadState !== undefined && s.systemdLoadState !== 'loaded') {
+        fail(`systemd load state is ${s.systemdLoadState} on ${u.machineID.slice(0, 8)} (expected loaded)`);
+      }
+      if (s.systemdActiveState === 'failed') {
+        fail(
+          `systemd reports ${s.systemdActiveState}/${s.systemdSubState ?? '?'} on ${u.machineID.slice(0, 8)}`,
+        );
+      }
+      if (s.systemdActiveState !== 'active') {
+        healthySince = undefined;
+        return { done: false, seen: describe(u, s) };
+      }
+      const now = clock.now();
+      healthySince ??= now;
+      if (now - healthySince < settings.minHealthyMs) {
+        return {
+          done: false,
+          seen: `${describe(u, s)} (active for ${now - healthySince} of ${settings.minHealthyMs} ms)`,
+        };
+      }
+      if (ctx.healthChecks.length > 0) {
+        const machine = await ctx.machine(u.machineID);
+        const failure = await runHealthChecks(
+          ctx.healthChecks,
+          { unit: target.unit, index: target.index, ...(machine ? { machine } : {}) },
+          ctx.signal,
+        );
+        if (failure) return { done: false, seen: `${describe(u, s)}; ${failure}` };
+      }
+      emit(ctx.onEvent, clock.now(), {
+        type: 'instance-healthy',
+        unit: target.unit,
+        index: target.index,
+        machineID: u.machineID,
+      });
+      return { done: true, value: { machineID: u.machineID } };
+    },
+  });
+}
+
+/** Wait until fleet's `/state` has no entry for `unit` (after destroy or unload). */
+export async function waitGone(ctx: WatchContext, unit: string): Promise<void> {
+  const seen = observer(ctx, unit);
+  await waitUntil<void>({
+    clock: ctx.clock,
+    signal: ctx.signal,
+    intervalMs: ctx.settings.pollIntervalMs,
+    unit,
+    progress: ctx.progress,
+    phase: 'gone',
+    waitedFor: 'gone from /state',
+    timeoutMs: ctx.settings.timeouts.gone,
+    poll: async () => {
+      const states = await ctx.api.listUnitStates({ unitName: unit }, { signal: ctx.signal });
+      if (states.length === 0) return { done: true, value: undefined };
+      seen(undefined, states[0]);
+      return {
+        done: false,
+        seen: states
+          .map(
+            (s) =>
+              `${s.machineID?.slice(0, 8)}: ${s.systemdActiveState}/${s.systemdSubState} hash=${s.hash?.slice(0, 7)}`,
+          )
+          .join(', '),
+      };
+    },
+  });
+}
+
+/** In-place replace: wait until the old contents (`oldHash`) are no longer active anywhere. */
+export async function waitStopped(ctx: WatchContext, unit: string, oldHash: string): Promise<void> {
+  await waitUntil<void>({
+    clock: ctx.clock,
+    signal: ctx.signal,
+    intervalMs: ctx.settings.pollIntervalMs,
+    unit,
+    progress: ctx.progress,
+    phase: 'stop',
+    waitedFor: `stopped (hash ${oldHash.slice(0, 7)} no longer active)`,
+    timeoutMs: ctx.settings.timeouts.stop,
+    poll: async () => {
+      const states = await ctx.api.listUnitStates({ unitName: unit }, { signal: ctx.signal });
+      const old = states.find(
+        (s) => s.hash === oldHash && s.systemdActiveState !== 'inactive' && s.systemdActiveState !== 'failed',
+      );
+      if (!old) return { done: true, value: undefined };
+      return {
+        done: false,
+        seen: `hash ${oldHash.slice(0, 7)} still ${old.systemdActiveState}/${old.systemdSubState}`,
+      };
+    },
+  });
+}
