@@ -20,19 +20,35 @@ export interface MachineSpec {
 export interface SimTimings {
   /** Change (PUT, DELETE, machine gone, metadata) → engine reconcile (schedule/unschedule). @default {min: 100, max: 1500} */
   engineReconcile: Range;
-  /** Schedule or desiredState change → the agent on that machine acts (load/start/stop/unload). @default {min: 1000, max: 1200} */
+  /** desiredState change (loaded ⇄ launched) or new contents of a scheduled unit → the agent on its machine stops, starts or restarts it. @default {min: 1000, max: 1200} */
   agentReconcile: Range;
-  /** DELETE → the agent notices and stops/unloads (its periodic reconcile). @default {min: 3500, max: 4200} */
+  /**
+   * The engine (un)scheduled a unit on this machine, or its desiredState became inactive → the agent
+   * loads and starts it, or stops and unloads it (fleet: watch event, 1 s watch sleep, agent reconcile).
+   * With the engine's delay and the publish lag this gives PUT launched → launched and active
+   * in 2.7–5.1 s and desiredState inactive → gone from /state in 2–5 s (fleet-observed).
+   * @default {min: 2590, max: 2590}
+   */
+  agentSchedule: Range;
+  /** DELETE → the agent notices and stops/unloads (its periodic reconcile; gone from /state after ~5 s as observed). @default {min: 3800, max: 4000} */
   agentDestroy: Range;
-  /** systemd `activating/start` → `active/running`. @default 200 */
+  /**
+   * systemd `activating/start` → `active/running`. A `Type=simple` start takes milliseconds and fleet polls
+   * systemd once a second, so /state almost never shows `activating` (fleet-observed never does); an
+   * in-place restart still leaves the timeline a short dip. `unit-slow-start` adds to it. @default 10
+   */
   unitStart: number;
-  /** systemd `deactivating/stop-sigterm` → `inactive/dead`. @default 300 */
+  /** systemd `deactivating/stop-sigterm` → `inactive/dead` (milliseconds, so /state almost never shows it). @default 10 */
   unitStop: number;
   /** How often systemd state is polled and published to /state (the lag is 0..this). @default 1000 */
   statePoll: number;
   /** Machine presence TTL: a killed machine leaves /machines after this. @default 15000 */
   machineTtl: number;
-  /** TTL left on a dead machine's /state entries and heartbeats (published every 24 s, TTL 30 s). @default {min: 6000, max: 30000} */
+  /**
+   * TTL left on a crashed machine's /state entries and heartbeats. fleet-observed/multi.md: its units stay
+   * `launched` until the engine unschedules them (machineTtl + engine delay ≤ 16.5 s) and its states are
+   * gone right after. @default {min: 16600, max: 17500}
+   */
   stateTtl: Range;
   /** Republish of a machine's states after another machine's RemoveUnitState wiped them (§9.2). @default {min: 1000, max: 24000} */
   stateRefresh: Range;
@@ -43,12 +59,13 @@ export interface SimTimings {
 export const DEFAULT_TIMINGS: SimTimings = Object.freeze({
   engineReconcile: { min: 100, max: 1500 },
   agentReconcile: { min: 1000, max: 1200 },
-  agentDestroy: { min: 3500, max: 4200 },
-  unitStart: 200,
-  unitStop: 300,
+  agentSchedule: { min: 2590, max: 2590 },
+  agentDestroy: { min: 3800, max: 4000 },
+  unitStart: 10,
+  unitStop: 10,
   statePoll: 1000,
   machineTtl: 15000,
-  stateTtl: { min: 6000, max: 30000 },
+  stateTtl: { min: 16600, max: 17500 },
   stateRefresh: { min: 1000, max: 24000 },
   flapDown: 1000,
 });

@@ -16,6 +16,8 @@ import { SimRandom } from './random.js';
 const GRACEFUL_STATES_GONE = 1000;
 /** Graceful fleetd stop: its machine leaves /machines after this. */
 const GRACEFUL_PRESENCE_GONE = 1100;
+/** A starting agent's first reconcile: at once, so it never shortcuts the delays of later triggers. */
+const AT_ONCE = { min: 0, max: 0 };
 
 /**
  * The simulated cluster without its HTTP face: registry, engine, agents, faults and timeline, all on
@@ -56,8 +58,8 @@ export class SimCore {
       delay: () => this.options.timings.engineReconcile,
       globalsOn: (id) => this.agents.get(id)?.globals() ?? [],
       onTargetChanged: (_name, from, to) => {
-        if (from) this.agents.get(from)?.kick(this.options.timings.agentReconcile);
-        if (to) this.agents.get(to)?.kick(this.options.timings.agentReconcile);
+        if (from) this.agents.get(from)?.kick(this.options.timings.agentSchedule);
+        if (to) this.agents.get(to)?.kick(this.options.timings.agentSchedule);
       },
     });
     for (const spec of options.machines) this.addMachine(spec);
@@ -96,7 +98,7 @@ export class SimCore {
     this.agents.set(id, agent);
     this.cluster.emitMachine(id, 'alive');
     this.engine.kick();
-    agent.kick(this.options.timings.agentReconcile);
+    agent.kick(AT_ONCE); // fleetd's agent reconciles as it starts (global units); later work waits for triggers
     return record;
   }
 
@@ -164,7 +166,7 @@ export class SimCore {
     agent.revive();
     this.cluster.emitMachine(id, 'alive');
     this.engine.kick();
-    agent.kick(this.options.timings.agentReconcile);
+    agent.kick(AT_ONCE);
   }
 
   // --- units (called by the HTTP handlers after fleet's checks)
@@ -207,7 +209,9 @@ export class SimCore {
   #afterUnitChange(name: string, wasGlobal: boolean): void {
     this.engine.kick();
     const unit = this.cluster.units.get(name);
-    const range = this.options.timings.agentReconcile;
+    const { agentReconcile, agentSchedule } = this.options.timings;
+    // An inactive target unloads like an unschedule does; loaded ⇄ launched and new contents act sooner.
+    const range = unit?.desiredState === 'inactive' ? agentSchedule : agentReconcile;
     if (wasGlobal || unit?.reqs.global) for (const a of this.agents.values()) a.kick(range);
     if (unit?.target) this.agents.get(unit.target)?.kick(range);
   }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../observe/types.js';
+import { DEFAULT_TIMINGS } from '../options.js';
 import { errorBody, get, put, raw } from '../test-helpers/raw-http.js';
 import { type Fixture, fixture, svc } from '../test-helpers/sim-fixture.js';
 
@@ -96,7 +97,9 @@ describe('unit faults', () => {
     await f.clock.advance(12_000);
     const ev = systemd(f, 'slow.service');
     const at = (to: string) => Number(ev.find((e) => e.startsWith(to))!.split('@')[1]);
-    expect(at('loaded/active/running') - at('loaded/activating/start')).toBe(4200);
+    expect(at('loaded/active/running') - at('loaded/activating/start')).toBe(
+      DEFAULT_TIMINGS.unitStart + 4000,
+    );
   });
 
   it('machine-dies at a given time', async () => {

@@ -52,3 +52,46 @@ describe('router edges', () => {
     });
   });
 });
+
+describe('methods Node does not know', () => {
+  it('are routed like fleet routes them (405/404 with the error body), not refused with a bare 400', async () => {
+    const { connect } = await import('node:net');
+    const sim = await startFleetSim({ clock: new ManualClock(0), machines: 1 });
+    try {
+      const url = new URL(sim.endpoint);
+      const ask = (request: string) =>
+        new Promise<string>((resolve) => {
+          const socket = connect(Number(url.port), url.hostname, () => socket.write(request));
+          let data = '';
+          socket.on('data', (c: Buffer) => {
+            data += c.toString('latin1');
+          });
+          socket.on('close', () => resolve(data));
+          socket.on('error', () => resolve(data));
+        });
+      const foo = await ask('FOO /fleet/v1/units HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(foo).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+      expect(foo).toContain('\r\nServer: fleetd/1.0.0\r\n');
+      expect(foo).toContain('\r\nContent-Type: application/json\r\n');
+      expect(
+        foo.endsWith('\r\n\r\n{"error":{"code":405,"message":"only GET supported against this resource"}}'),
+      ).toBe(true);
+      const item = await ask('FOO /fleet/v1/units/a.service HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(item).toContain(
+        '{"error":{"code":405,"message":"only GET, PUT and DELETE supported against this resource"}}',
+      );
+      const bogus = await ask('FOO /bogus HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(bogus).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
+      expect(bogus.endsWith('{"error":{"code":404,"message":""}}')).toBe(true);
+      expect(sim.cluster.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+        'FOO /fleet/v1/units 405',
+        'FOO /fleet/v1/units/a.service 405',
+        'FOO /bogus 404',
+      ]);
+      const garbage = await ask('this is not http\r\n\r\n');
+      expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -69,7 +69,58 @@ export class SimServer {
       sockets,
     );
     server.on('request', (req, res) => self.#handle(req, res));
+    server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) =>
+      self.#clientError(error, socket),
+    );
     return self;
+  }
+
+  /**
+   * Node's parser refuses methods it does not know (`FOO /fleet/v1/units`) with a bare 400; Go's
+   * server hands any token to fleet's mux, which answers 405 or 404 with its error body. Answer those
+   * the same way; anything else malformed gets Node's default 400.
+   */
+  #clientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket): void {
+    const line = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.[01]\r?\n/.exec(
+      error.rawPacket?.toString('latin1') ?? '',
+    );
+    if (error.code !== 'HPE_INVALID_METHOD' || !line || !socket.writable) {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+      return;
+    }
+    const method = line[1]!;
+    const rawUrl = line[2]!;
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const path = safeDecode(rawPath) ?? rawPath;
+    const reply = route(
+      this.#core,
+      {
+        method,
+        path: cleanPath(path),
+        query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
+        rawHeaders: [],
+        body: '',
+      },
+      () => this.#metrics(),
+    );
+    const status = 'panic' in reply ? 405 : reply.status;
+    const body = 'panic' in reply ? '' : reply.body;
+    const head = [
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}`,
+      `Server: fleetd/${this.#core.options.serverVersion}`,
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      `Date: ${new Date().toUTCString()}`,
+      'Connection: close',
+    ];
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+    const now = this.#core.clock.now();
+    this.log.record(
+      { time: now, method, path: rawPath, query: q < 0 ? '' : rawUrl.slice(q + 1), status, durationMs: 0 },
+      routeKey(method, path),
+    );
   }
 
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {

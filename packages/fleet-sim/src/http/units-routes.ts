@@ -8,6 +8,7 @@ import {
 import { isPoisoned } from '../model/cluster-state.js';
 import { unitJson } from '../model/wire-json.js';
 import type { SimCore } from '../sim-core.js';
+import { goQuote } from './go-quote.js';
 import { readPageToken, slicePage } from './pagination.js';
 import { type ApiRequest, emptyReply, errorReply, jsonReply, queryValues, type Reply } from './reply.js';
 import { decodeUnitBody, type UnitBody } from './request-bodies.js';
@@ -76,7 +77,7 @@ export function putUnit(core: SimCore, urlName: string, req: ApiRequest): Reply 
   if (name !== urlName) {
     return errorReply(
       400,
-      `name in URL ${JSON.stringify(urlName)} differs from unit name in request body ${JSON.stringify(name)}`,
+      `name in URL ${goQuote(urlName)} differs from unit name in request body ${goQuote(name)}`,
     );
   }
   const nameProblem = validateUnitName(name);
@@ -95,10 +96,10 @@ export function putUnit(core: SimCore, urlName: string, req: ApiRequest): Reply 
 
   if (!body.desiredState) return errorReply(409, 'must provide DesiredState to update existing unit');
   if (parseUnitName(name).isTemplate && body.desiredState !== 'inactive') {
-    return errorReply(400, `cannot activate template ${JSON.stringify(name)}`);
+    return errorReply(400, `cannot activate template ${goQuote(name)}`);
   }
   if (!isJobState(body.desiredState) && core.options.bugs === 'intended') {
-    return errorReply(400, `invalid desiredState ${JSON.stringify(body.desiredState)}`);
+    return errorReply(400, `invalid desiredState ${goQuote(body.desiredState)}`);
   }
   core.writeDesiredState(name, body.desiredState);
   return emptyReply(204);

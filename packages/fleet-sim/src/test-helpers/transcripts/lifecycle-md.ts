@@ -1,0 +1,206 @@
+import type { ObservedExchange } from '../observed-replay.js';
+
+/**
+ * Every request of shared/fleet-observed/lifecycle.md in order, with fleet v1.0's verbatim answers.
+ */
+export const LIFECYCLE_EXCHANGES: ObservedExchange[] = [
+  {
+    title: '1. Create template foo@.service (desiredState inactive)',
+    method: 'PUT',
+    path: '/fleet/v1/units/foo@.service',
+    headers: [['Content-Type', 'application/json']],
+    body: '{"desiredState": "inactive", "options": [{"section": "Unit", "name": "Description", "value": "Foo instance %i"}, {"section": "Service", "name": "ExecStart", "value": "/bin/sh -c \'while true; do echo foo %i; sleep 5; done\'"}, {"section": "Service", "name": "Restart", "value": "always"}]}',
+    status: 201,
+    empty: true,
+  },
+  {
+    title: 'GET the template back',
+    method: 'GET',
+    path: '/fleet/v1/units/foo@.service',
+    status: 200,
+    response:
+      '{"currentState":"inactive","desiredState":"inactive","name":"foo@.service","options":[{"name":"Description","section":"Unit","value":"Foo instance %i"},{"name":"ExecStart","section":"Service","value":"/bin/sh -c \'while true; do echo foo %i; sleep 5; done\'"},{"name":"Restart","section":"Service","value":"always"}]}',
+  },
+  {
+    title: '2.1 Create instance foo@1.service with options + desiredState launched',
+    method: 'PUT',
+    path: '/fleet/v1/units/foo@1.service',
+    headers: [['Content-Type', 'application/json']],
+    body: '{"desiredState": "launched", "options": [{"section": "Unit", "name": "Description", "value": "Foo instance %i"}, {"section": "Service", "name": "ExecStart", "value": "/bin/sh -c \'while true; do echo foo %i; sleep 5; done\'"}, {"section": "Service", "name": "Restart", "value": "always"}]}',
+    status: 201,
+    empty: true,
+  },
+  {
+    title: '2.2 Create instance foo@2.service with options + desiredState launched',
+    method: 'PUT',
+    path: '/fleet/v1/units/foo@2.service',
+    headers: [['Content-Type', 'application/json']],
+    body: '{"desiredState": "launched", "options": [{"section": "Unit", "name": "Description", "value": "Foo instance %i"}, {"section": "Service", "name": "ExecStart", "value": "/bin/sh -c \'while true; do echo foo %i; sleep 5; done\'"}, {"section": "Service", "name": "Restart", "value": "always"}]}',
+    status: 201,
+    empty: true,
+  },
+  {
+    title: '3. GET /fleet/v1/units once launched',
+    method: 'GET',
+    path: '/fleet/v1/units',
+    status: 200,
+    response:
+      '{"units":[{"currentState":"inactive","desiredState":"inactive","name":"foo@.service","options":[{"name":"Description","section":"Unit","value":"Foo instance %i"},{"name":"ExecStart","section":"Service","value":"/bin/sh -c \'while true; do echo foo %i; sleep 5; done\'"},{"name":"Restart","section":"Service","value":"always"}]},{"currentState":"launched","desiredState":"launched","machineID":"11111111111111111111111111111111","name":"foo@1.service","options":[{"name":"Description","section":"Unit","value":"Foo instance %i"},{"name":"ExecStart","section":"Service","value":"/bin/sh -c \'while true; do echo foo %i; sleep 5; done\'"},{"name":"Restart","section":"Service","value":"always"}]},{"currentState":"launched","desiredState":"launched","machineID":"11111111111111111111111111111111","name":"foo@2.service","options":[{"name":"Description","section":"Unit","value":"Foo instance %i"},{"name":"ExecStart","section":"Service","value":"/bin/sh -c \'while true; do echo foo %i; sleep 5; done\'"},{"name":"Restart","section":"Service","value":"always"}]}]}',
+  },
+  {
+    title: 'GET /fleet/v1/state once launched',
+    method: 'GET',
+    path: '/fleet/v1/state',
+    status: 200,
+    response:
+      '{"states":[{"hash":"f4ffd0e436fafdf9f8726c50307047757abb60e2","machineID":"11111111111111111111111111111111","name":"foo@1.service","systemdActiveState":"active","systemdLoadState":"loaded","systemdSubState":"running"},{"hash":"f4ffd0e436fafdf9f8726c50307047757abb60e2","machineID":"11111111111111111111111111111111","name":"foo@2.service","systemdActiveState":"active","systemdLoadState":"loaded","systemdSubState":"running"}]}',
+  },
+  {
+    title: 'GET /fleet/v1/state/{name} (single item)',
+    method: 'GET',
+    path: '/fleet/v1/state/foo@1.service',
+    status: 200,
+    response:
+      '{"hash":"f4ffd0e436fafdf9f8726c50307047757abb60e2","machineID":"11111111111111111111111111111111","name":"foo@1.service","systemdActiveState":"active","systemdLoadState":"loaded","systemdSubState":"running"}',
+  },
+  {
+    title: 'GET /fleet/v1/state?unitName= filter',
+    method: 'GET',
+    path: '/fleet/v1/state?unitName=foo@2.service',
+    status: 200,
+    response:
+      '{"states":[{"hash":"f4ffd0e436fafdf9f8726c50307047757abb60e2","machineID":"11111111111111111111111111111111","name":"foo@2.service","systemdActiveState":"active","systemdLoadState":"loaded","systemdSubState":"running"}]}',
+  },
+  {
+    title: 'GET /fleet/v1/state?machineID= filter',
+    method: 'GET',
+    path: '/fleet/v1/state?machineID=11111111111111111111111111111111',
+    status: 200,
+    response:
+      '{"states":[{"hash":"f4ffd0e436fafdf9f8726c50307047757abb60e2","machineID":"11111111111111111111111111111111","name":"foo@1.service","systemdActiveState":"active","systemdLoadState":"loaded","systemdSubState":"running"},{"hash":"f4ffd0e436fafdf9f8726c50307047757abb60e2","machineID":"11111111111111111111111111111111","name":"foo@2.service","systemdActiveState":"active","systemdLoadState":"loaded","systemdSubState":"running"}]}',
+  },
+  {
+    title: 'GET /fleet/v1/state?machineID=<unknown> filter',
+    method: 'GET',
+    path: '/fleet/v1/state?machineID=nope',
+    status: 200,
+    response: '{}',
+  },
+  {
+    title: '4. desiredState launched -> loaded (body without options)',
+    method: 'PUT',
+    path: '/fleet/v1/units/foo@1.service',
+    headers: [['Content-Type', 'application/json']],
+    body: '{"desiredState": "loaded"}',
+    status: 204,
+    empty: true,
+  },
+  {
+    title: '4b. desiredState loaded -> launched again',
+    method: 'PUT',
+    path: '/fleet/v1/units/foo@1.service',
+    headers: [['Content-Type', 'application/json']],
+    body: '{"desiredState": "launched"}',
+    status: 204,
+    empty: true,
+  },
+  {
+    title: '5.1 desiredState launched -> inactive for foo@1.service',
+    method: 'PUT',
+    path: '/fleet/v1/units/foo@1.service',
+    headers: [['Content-Type', 'application/json']],
+    body: '{"desiredState": "inactive"}',
+    status: 204,
+    empty: true,
+  },
+  {
+    title: '5.2 desiredState launched -> inactive for foo@2.service',
+    method: 'PUT',
+    path: '/fleet/v1/units/foo@2.service',
+    headers: [['Content-Type', 'application/json']],
+    body: '{"desiredState": "inactive"}',
+    status: 204,
+    empty: true,
+  },
+  {
+    title: 'GET /fleet/v1/units after inactive',
+    method: 'GET',
+    path: '/fleet/v1/units',
+    status: 200,
+    response:
+      '{"units":[{"currentState":"inactive","desiredState":"inactive","name":"foo@.service","options":[{"name":"Description","section":"Unit","value":"Foo instance %i"},{"name":"ExecStart","section":"Service","value":"/bin/sh -c \'while true; do echo foo %i; sleep 5; done\'"},{"name":"Restart","section":"Service","value":"always"}]},{"currentState":"inactive","desiredState":"inactive","name":"foo@1.service","options":[{"name":"Description","section":"Unit","value":"Foo instance %i"},{"name":"ExecStart","section":"Service","value":"/bin/sh -c \'while true; do echo foo %i; sleep 5; done\'"},{"name":"Restart","section":"Service","value":"always"}]},{"currentState":"inactive","desiredState":"inactive","name":"foo@2.service","options":[{"name":"Description","section":"Unit","value":"Foo instance %i"},{"name":"ExecStart","section":"Service","value":"/bin/sh -c \'while true; do echo foo %i; sleep 5; done\'"},{"name":"Restart","section":"Service","value":"always"}]}]}',
+  },
+  {
+    title: 'GET /fleet/v1/state after inactive',
+    method: 'GET',
+    path: '/fleet/v1/state',
+    status: 200,
+    response: '{}',
+  },
+  {
+    title: '6. relaunch foo@2.service, then DELETE it while launched',
+    method: 'PUT',
+    path: '/fleet/v1/units/foo@2.service',
+    headers: [['Content-Type', 'application/json']],
+    body: '{"desiredState": "launched"}',
+    status: 204,
+    empty: true,
+  },
+  {
+    title: 'DELETE a launched unit',
+    method: 'DELETE',
+    path: '/fleet/v1/units/foo@2.service',
+    status: 204,
+    empty: true,
+  },
+  {
+    title: 'GET right after DELETE',
+    method: 'GET',
+    path: '/fleet/v1/units/foo@2.service',
+    status: 404,
+    response: '{"error":{"code":404,"message":"unit does not exist"}}',
+  },
+  {
+    title: 'GET /state/{name} right after DELETE (agent has not stopped it yet)',
+    method: 'GET',
+    path: '/fleet/v1/state/foo@2.service',
+    status: 200,
+    response:
+      '{"hash":"f4ffd0e436fafdf9f8726c50307047757abb60e2","machineID":"11111111111111111111111111111111","name":"foo@2.service","systemdActiveState":"active","systemdLoadState":"loaded","systemdSubState":"running"}',
+  },
+  {
+    title: '7. DELETE foo@1.service (inactive)',
+    method: 'DELETE',
+    path: '/fleet/v1/units/foo@1.service',
+    status: 204,
+    empty: true,
+  },
+  {
+    title: 'DELETE template foo@.service',
+    method: 'DELETE',
+    path: '/fleet/v1/units/foo@.service',
+    status: 204,
+    empty: true,
+  },
+  {
+    title: 'DELETE template again (already gone)',
+    method: 'DELETE',
+    path: '/fleet/v1/units/foo@.service',
+    status: 404,
+    response: '{"error":{"code":404,"message":"unit does not exist"}}',
+  },
+  {
+    title: 'GET /fleet/v1/units when empty',
+    method: 'GET',
+    path: '/fleet/v1/units',
+    status: 200,
+    response: '{}',
+  },
+  {
+    title: 'GET /fleet/v1/state when empty',
+    method: 'GET',
+    path: '/fleet/v1/state',
+    status: 200,
+    response: '{}',
+  },
+];
