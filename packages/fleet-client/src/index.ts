@@ -47,6 +47,7 @@ export type {
   UnitStateFilter,
 } from './fleet-api.js';
 export { isValidPathPattern, pathMatch } from './glob.js';
+export { goQuoteString } from './go-quote.js';
 export { EMPTY_UNIT_HASH, shortHash, unitHash } from './hash.js';
 export type { FleetClient } from './http-fleet-api.js';
 export { createFleetClient, HttpFleetApi } from './http-fleet-api.js';

@@ -1,36 +1,29 @@
 import { machineJson } from '../model/wire-json.js';
 import type { SimCore } from '../sim-core.js';
-import { readPageToken, slicePage } from './pagination.js';
-import {
-  type ApiRequest,
-  emptyReply,
-  errorReply,
-  JSON_TYPE,
-  jsonReply,
-  queryValues,
-  type Reply,
-} from './reply.js';
+import { listPage } from './list-page.js';
+import { type ApiRequest, emptyReply, errorReply, JSON_TYPE, type Reply } from './reply.js';
 import { decodeMetadataOps, type MetadataOpBody } from './request-bodies.js';
 
 const METADATA_PATH = /^\/([^/]+)\/metadata\/([A-Za-z0-9_.-]+)$/;
 
 /** `GET /machines`: live machines sorted by id (§4.7). */
 export function listMachines(core: SimCore, req: ApiRequest): Reply {
-  const limit = core.options.tokenLimit;
-  let token: ReturnType<typeof readPageToken>;
-  try {
-    token = readPageToken(queryValues(req, 'nextPageToken'), limit);
-  } catch (error) {
-    return errorReply(400, (error as Error).message);
-  }
-  const { items, next } = slicePage(core.cluster.registeredMachines(), token, limit);
-  const parts: string[] = [];
-  if (items.length > 0) {
-    const machines = items.map((m) => machineJson(m.id, core.cluster.effectiveMetadata(m.id), m.primaryIP));
-    parts.push(`"machines":[${machines.join(',')}]`);
-  }
-  if (next) parts.push(`"nextPageToken":"${next}"`);
-  return jsonReply(200, `{${parts.join(',')}}`);
+  return listPage(
+    req,
+    core.options.tokenLimit,
+    () => core.cluster.registeredMachines(),
+    (items, next) => {
+      const parts: string[] = [];
+      if (items.length > 0) {
+        const machines = items.map((m) =>
+          machineJson(m.id, core.cluster.effectiveMetadata(m.id), m.primaryIP),
+        );
+        parts.push(`"machines":[${machines.join(',')}]`);
+      }
+      if (next) parts.push(`"nextPageToken":"${next}"`);
+      return `{${parts.join(',')}}`;
+    },
+  );
 }
 
 /** `PATCH /machines`: every op validated before any is applied; 204 with Content-Type (§4.8). */

@@ -1,28 +1,22 @@
 import type { StateRecord } from '../model/cluster-state.js';
 import type { SimCore } from '../sim-core.js';
-import { readPageToken, slicePage } from './pagination.js';
-import { type ApiRequest, errorReply, jsonReply, PANIC, queryValues, type Reply } from './reply.js';
+import { listPage } from './list-page.js';
+import { type ApiRequest, errorReply, jsonReply, PANIC, type Reply } from './reply.js';
 
 /** `GET /state`: sorted by (name, machineID); exact filters applied before pagination (§4.5). */
 export function listStates(core: SimCore, req: ApiRequest): Reply {
-  const limit = core.options.tokenLimit;
-  let token: ReturnType<typeof readPageToken>;
-  try {
-    token = readPageToken(queryValues(req, 'nextPageToken'), limit);
-  } catch (error) {
-    return errorReply(400, (error as Error).message);
-  }
   const unitName = req.query.get('unitName') ?? '';
   const machineID = req.query.get('machineID') ?? '';
-  let states: readonly StateRecord[] = unitName
-    ? core.cluster.statesOf(unitName)
-    : core.cluster.sortedStates();
-  if (machineID) states = states.filter((s) => s.machineID === machineID);
-  const { items, next } = slicePage(states, token, limit);
-  const parts: string[] = [];
-  if (next) parts.push(`"nextPageToken":"${next}"`);
-  if (items.length > 0) parts.push(`"states":[${items.map((s) => s.json).join(',')}]`);
-  return jsonReply(200, `{${parts.join(',')}}`);
+  const filtered = (): readonly StateRecord[] => {
+    const states = unitName ? core.cluster.statesOf(unitName) : core.cluster.sortedStates();
+    return machineID ? states.filter((s) => s.machineID === machineID) : states;
+  };
+  return listPage(req, core.options.tokenLimit, filtered, (items, next) => {
+    const parts: string[] = [];
+    if (next) parts.push(`"nextPageToken":"${next}"`);
+    if (items.length > 0) parts.push(`"states":[${items.map((s) => s.json).join(',')}]`);
+    return `{${parts.join(',')}}`;
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  goQuoteString,
   isJobState,
   parseUnitName,
   unitHash,
@@ -8,30 +9,28 @@ import {
 import { isPoisoned } from '../model/cluster-state.js';
 import { unitJson } from '../model/wire-json.js';
 import type { SimCore } from '../sim-core.js';
-import { goQuote } from './go-quote.js';
-import { readPageToken, slicePage } from './pagination.js';
-import { type ApiRequest, emptyReply, errorReply, jsonReply, queryValues, type Reply } from './reply.js';
+import { listPage } from './list-page.js';
+import { type ApiRequest, emptyReply, errorReply, jsonReply, type Reply } from './reply.js';
 import { decodeUnitBody, type UnitBody } from './request-bodies.js';
 
 /** `GET /units`: sorted by name, poisoned units left out, currentState for every unit (§4.1). */
 export function listUnits(core: SimCore, req: ApiRequest): Reply {
-  const limit = core.options.tokenLimit;
-  let token: ReturnType<typeof readPageToken>;
-  try {
-    token = readPageToken(queryValues(req, 'nextPageToken'), limit);
-  } catch (error) {
-    return errorReply(400, (error as Error).message);
-  }
-  const { items, next } = slicePage(core.cluster.visibleUnits(), token, limit);
-  const parts: string[] = [];
-  if (next) parts.push(`"nextPageToken":"${next}"`);
-  if (items.length > 0) {
-    const units = items.map((u) =>
-      unitJson(u.name, core.cluster.currentState(u), u.desiredState, u.target, u.optionsJson),
-    );
-    parts.push(`"units":[${units.join(',')}]`);
-  }
-  return jsonReply(200, `{${parts.join(',')}}`);
+  return listPage(
+    req,
+    core.options.tokenLimit,
+    () => core.cluster.visibleUnits(),
+    (items, next) => {
+      const parts: string[] = [];
+      if (next) parts.push(`"nextPageToken":"${next}"`);
+      if (items.length > 0) {
+        const units = items.map((u) =>
+          unitJson(u.name, core.cluster.currentState(u), u.desiredState, u.target, u.optionsJson),
+        );
+        parts.push(`"units":[${units.join(',')}]`);
+      }
+      return `{${parts.join(',')}}`;
+    },
+  );
 }
 
 /** `GET /units/{name}`: no currentState or machineID for global units (§4.2, §9.2). */
@@ -77,7 +76,7 @@ export function putUnit(core: SimCore, urlName: string, req: ApiRequest): Reply 
   if (name !== urlName) {
     return errorReply(
       400,
-      `name in URL ${goQuote(urlName)} differs from unit name in request body ${goQuote(name)}`,
+      `name in URL ${goQuoteString(urlName)} differs from unit name in request body ${goQuoteString(name)}`,
     );
   }
   const nameProblem = validateUnitName(name);
@@ -96,10 +95,10 @@ export function putUnit(core: SimCore, urlName: string, req: ApiRequest): Reply 
 
   if (!body.desiredState) return errorReply(409, 'must provide DesiredState to update existing unit');
   if (parseUnitName(name).isTemplate && body.desiredState !== 'inactive') {
-    return errorReply(400, `cannot activate template ${goQuote(name)}`);
+    return errorReply(400, `cannot activate template ${goQuoteString(name)}`);
   }
   if (!isJobState(body.desiredState) && core.options.bugs === 'intended') {
-    return errorReply(400, `invalid desiredState ${goQuote(body.desiredState)}`);
+    return errorReply(400, `invalid desiredState ${goQuoteString(body.desiredState)}`);
   }
   core.writeDesiredState(name, body.desiredState);
   return emptyReply(204);

@@ -1,8 +1,8 @@
+import { goQuoteString as goQuote } from '@fleet-service/fleet-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/manual-clock.js';
 import { type FleetSim, startFleetSim } from '../sim.js';
 import { raw } from '../test-helpers/raw-http.js';
-import { goQuote } from './go-quote.js';
 
 let sim: FleetSim | undefined;
 afterEach(async () => {
