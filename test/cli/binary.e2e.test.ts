@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseUnitFile, unitHash } from '@fleet-service/fleet-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastEnv, parseJsonDoc, repoRoot, runCli } from './helpers/run-cli.js';
+import { cliIsBuilt, fastEnv, parseJsonDoc, repoRoot, runCli } from './helpers/run-cli.js';
 import { startTestSim, type TestSim, webUnit } from './helpers/sim.js';
 
 const skip = process.env.FS_SKIP_BINARY === '1' || process.platform !== 'linux';
@@ -37,6 +37,22 @@ describe.skipIf(skip)('the single binary', () => {
     expect(run.stdout).toMatch(/create/);
     expect(run.stderr).not.toMatch(/warning/i);
   });
+
+  it('serves help from the embedded cache exactly as its oclif renders it', async () => {
+    for (const args of [['--help'], ['create', '--help'], ['help', 'ls'], ['-h', 'sim']]) {
+      const [cached, oclif] = await Promise.all([
+        runCli(args, { executable: fs, env: {} }),
+        runCli(args, { executable: fs, env: { FS_HELP_CACHE: '0' } }),
+      ]);
+      expect(oclif.code).toBe(0);
+      expect(cached).toEqual(oclif);
+    }
+    // the same texts as the npm install's (built from the same sources)
+    if (!cliIsBuilt()) return;
+    const npm = await runCli(['create', '--help'], { env: {} });
+    const bin = await runCli(['create', '--help'], { executable: fs, env: {} });
+    expect(bin.stdout).toBe(npm.stdout);
+  }, 60_000);
 
   it('runs create against the simulator', async () => {
     const file = t.unitFile('web.service', webUnit('v1'));

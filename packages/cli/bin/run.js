@@ -2,8 +2,49 @@
 // `fs` for npm installs. The old fs took global flags BEFORE the command
 // (`fs --fleetctl-endpoint URL --timeout 600 create web web.service`); oclif does not, so argv is
 // normalised first (dist/argv.js is tiny and imports nothing).
-import { execute } from '@oclif/core';
+// A plain help request (`--help`, `-h`, `help`, with or without one command, stdout not a
+// terminal) is answered from dist/help-cache.json, rendered by oclif at build time, without
+// loading oclif; everything else, and any doubt, goes to oclif (see src/help/help-cache.ts),
+// loaded from dist/oclif-bundle.cjs (oclif and every command in one file) with its V8 code cache.
+import { existsSync, readFileSync } from 'node:fs';
+import { arch } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { normalizeArgv } from '../dist/argv.js';
+import { cachedHelp } from '../dist/help/help-cache.js';
+import { oclifPlatform } from '../dist/help/oclif-platform.js';
 
-process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
-await execute({ args: normalizeArgv(process.argv.slice(2)), dir: import.meta.url });
+const args = normalizeArgv(process.argv.slice(2));
+const text = helpFromCache();
+if (text !== undefined) {
+  process.stdout.write(text);
+} else {
+  process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const bundle = join(root, 'dist', 'oclif-bundle.cjs');
+  if (existsSync(bundle)) {
+    const { loadBundle } = await import('../dist/bundle-loader.js');
+    await loadBundle(bundle, join(root, 'dist', 'oclif-bundle.cache')).runBundled(args, root);
+  } else {
+    // built without the bundle (tsc alone): oclif finds the commands through the manifest
+    const { execute } = await import('@oclif/core');
+    await execute({ args, dir: import.meta.url });
+  }
+}
+
+function helpFromCache() {
+  if (process.stdout.isTTY) return undefined; // oclif wraps to the terminal and may colour
+  let cache;
+  try {
+    cache = JSON.parse(readFileSync(new URL('../dist/help-cache.json', import.meta.url), 'utf8'));
+  } catch {
+    return undefined; // not built (or built without the cache): oclif answers
+  }
+  return cachedHelp(cache, args, {
+    env: process.env,
+    stdoutIsTTY: false,
+    platform: oclifPlatform,
+    arch: arch(),
+    nodeVersion: process.version,
+  });
+}

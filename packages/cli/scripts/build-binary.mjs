@@ -1,17 +1,30 @@
 #!/usr/bin/env node
 // `pnpm build:binary`: one self-contained Linux x64 executable, packages/cli/dist-bin/fs (Node SEA).
+//   0. the help texts: src/help/sea-help-entry.ts bundled like the binary and run with stdout
+//      piped, so oclif renders them for this very configuration in their plain form
 //   1. esbuild: src/sea-main.ts and every workspace package (from source) → one CommonJS file
-//      (typescript stays external: @oclif/core only needs it for development mode)
+//      (typescript stays external: @oclif/core only needs it for development mode), with the
+//      help texts embedded (served without loading oclif, see src/help/help-cache.ts)
 //   2. node --experimental-sea-config → the blob (with a code cache for faster start)
 //   3. copy this node binary, strip it (BEFORE injecting: a stripped-after binary crashes)
 //   4. postject the blob with the SEA sentinel fuse
 // Set FS_BINARY_NODE=/path/to/node to use another node binary as the base.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleOptions } from './esbuild-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist-bin');
@@ -30,21 +43,29 @@ mkdirSync(out, { recursive: true });
 
 const esbuild = await import(require.resolve('esbuild'));
 const started = Date.now();
+const common = bundleOptions(root);
+
+const helpBundle = join(work, 'render-help.cjs');
+const helpJson = join(work, 'help-cache.json');
 await esbuild.build({
+  ...common,
+  entryPoints: [join(root, 'src', 'help', 'sea-help-entry.ts')],
+  outfile: helpBundle,
+});
+const helpEnv = { ...process.env };
+for (const name of ['FORCE_COLOR', 'OCLIF_COLUMNS', 'DEBUG']) delete helpEnv[name];
+execFileSync(process.execPath, [helpBundle, helpJson], {
+  env: helpEnv,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const helpCache = readFileSync(helpJson, 'utf8');
+log(`rendered ${Object.keys(JSON.parse(helpCache).texts).length} help texts`);
+
+await esbuild.build({
+  ...common,
   entryPoints: [join(root, 'src', 'sea-main.ts')],
   outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  conditions: ['@fleet-service/source'],
-  external: ['typescript'],
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  banner: { js: "process.env.OCLIF_DISABLE_ENGINE_WARNING='1';" },
-  define: { 'import.meta.url': '__fs_import_meta_url' },
-  inject: [join(root, 'scripts', 'import-meta-url.mjs')],
+  define: { ...common.define, __FS_HELP_CACHE__: JSON.stringify(helpCache) },
 });
 log(`bundled in ${Date.now() - started} ms (${(statSync(bundle).size / 1e6).toFixed(1)} MB)`);
 

@@ -2,6 +2,7 @@
 // files on disk). npm installs find the same commands through the manifest in dist/commands.
 import Create from './commands/create.js';
 import Destroy from './commands/destroy.js';
+import Help from './commands/help.js';
 import Machines from './commands/machines.js';
 import Plan from './commands/plan.js';
 import Rollback from './commands/rollback.js';
@@ -11,6 +12,7 @@ import Status from './commands/status.js';
 export const COMMANDS = {
   create: Create,
   destroy: Destroy,
+  help: Help,
   machines: Machines,
   plan: Plan,
   rollback: Rollback,

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Build step: dist/oclif-bundle.cjs, oclif and every command in one CommonJS file (the same code
+// the single binary runs, src/oclif-bundle.ts). bin/run.js loads it for everything the help
+// cache does not answer: one file to read instead of hundreds of modules to resolve.
+// Then dist/oclif-bundle.cache, its V8 code cache (src/bundle-loader.ts): a child process loads
+// the bundle, renders a command's help and fails on a bad flag through oclif (so those functions
+// are compiled into the cache), and writes the cache as it exits.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleOptions } from './esbuild-options.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'dist', 'oclif-bundle.cjs');
+const cache = join(root, 'dist', 'oclif-bundle.cache');
+
+if (process.argv[2] === '--make-cache') {
+  const { writeBundleCacheOnExit } = await import(pathToFileURL(join(root, 'dist', 'bundle-loader.js')).href);
+  const { runBundled } = writeBundleCacheOnExit(bundle, cache);
+  await runBundled(['create', '--help'], root);
+  await runBundled(['create', '--bogus'], root); // exits 2 (the cache is written on exit)
+  process.exit(0);
+}
+
+const require = createRequire(join(root, 'package.json'));
+const esbuild = await import(require.resolve('esbuild'));
+await esbuild.build({
+  ...bundleOptions(root),
+  entryPoints: [join(root, 'src', 'oclif-bundle.ts')],
+  outfile: bundle,
+});
+try {
+  execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--make-cache'], { stdio: 'ignore' });
+} catch (error) {
+  if (error.status !== 2) throw error; // the bad flag's exit code
+}
+process.stderr.write(`build-bundle: wrote ${bundle} and its code cache\n`);

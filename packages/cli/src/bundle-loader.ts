@@ -1,0 +1,55 @@
+// Loads dist/oclif-bundle.cjs with a V8 code cache (dist/oclif-bundle.cache, made at build time),
+// as the single binary's blob does (`useCodeCache`): node 20 has no compile cache of its own,
+// and compiling the bundle is a large part of a cold start. The bundle is run exactly as
+// require() runs a CommonJS file (same wrapper, same require, module and paths). A cache V8
+// rejects (another node, changed source) only costs the compile it would have saved.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { constants, Script, type ScriptOptions } from 'node:vm';
+
+/** What `import()` inside the bundle uses (node ≥ 20.12; older: the plain require, no cache). */
+const mainContextLoader = (constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: unknown } | undefined)
+  ?.USE_MAIN_CONTEXT_DEFAULT_LOADER as ScriptOptions['importModuleDynamically'];
+
+/** Compiles the CommonJS file `file` in require()'s wrapper, with a code cache if given. */
+export function compileBundle(file: string, cachedData?: Buffer): Script {
+  const source = readFileSync(file, 'utf8');
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+  return new Script(wrapped, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+    ...(mainContextLoader ? { importModuleDynamically: mainContextLoader } : {}),
+  });
+}
+
+/** Runs a script from {@link compileBundle} as require() would; returns its exports. */
+export function runBundle(script: Script, file: string): unknown {
+  const module = { exports: {} as unknown, filename: file, id: file, loaded: false };
+  const fn = script.runInThisContext() as (...args: unknown[]) => void;
+  fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  module.loaded = true;
+  return module.exports;
+}
+
+/** Loads the CommonJS bundle `file`, using the code cache `cacheFile` when there is one. */
+export function loadBundle(file: string, cacheFile: string): unknown {
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // no cache: compile as usual
+  }
+  if (!cachedData || !mainContextLoader) return createRequire(import.meta.url)(file);
+  return runBundle(compileBundle(file, cachedData), file);
+}
+
+/**
+ * Build time: loads the bundle, lets `exercise` run code in it (so the functions it compiles are
+ * in the cache), and writes the code cache to `cacheFile` when the process exits.
+ */
+export function writeBundleCacheOnExit(file: string, cacheFile: string): unknown {
+  const script = compileBundle(file);
+  process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+  return runBundle(script, file);
+}

@@ -1,0 +1,31 @@
+// dist/oclif-bundle.cjs and its V8 code cache, as the build leaves them: a fresh node accepts the
+// cache (so bin/run.js really skips compiling the bundle), and the bundle serves every command.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cliIsBuilt, repoRoot, runCli } from './helpers/run-cli.js';
+
+const dist = join(repoRoot, 'packages', 'cli', 'dist');
+
+describe.runIf(cliIsBuilt())('the oclif bundle of bin/run.js', () => {
+  it('has a code cache this node accepts', () => {
+    const loader = pathToFileURL(join(dist, 'bundle-loader.js')).href;
+    const script = `
+      import { readFileSync } from 'node:fs';
+      const { compileBundle } = await import(${JSON.stringify(loader)});
+      const s = compileBundle(${JSON.stringify(join(dist, 'oclif-bundle.cjs'))},
+        readFileSync(${JSON.stringify(join(dist, 'oclif-bundle.cache'))}));
+      process.stdout.write(String(s.cachedDataRejected));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out).toBe('false');
+  });
+
+  it('knows every command (help through oclif lists them all)', async () => {
+    const run = await runCli(['--help'], { env: { FS_HELP_CACHE: '0' } });
+    expect(run.code).toBe(0);
+    for (const id of ['create', 'destroy', 'help', 'machines', 'plan', 'rollback', 'sim', 'status']) {
+      expect(run.stdout).toMatch(new RegExp(`^  ${id} `, 'm'));
+    }
+  });
+});
