@@ -7,7 +7,11 @@ import type { Range } from './random.js';
 export interface MachineSpec {
   /** 32 hex digits (`/etc/machine-id`). @default derived from the seed */
   id?: string;
-  /** Published `public_ip`. @default `172.17.8.<101 + index>` */
+  /**
+   * Published `public_ip`. The default is a loopback address (127.0.0.0/8), so health checks that
+   * target a simulated machine's IP reach this host and never another network.
+   * @default `127.0.8.<101 + index>`
+   */
   primaryIP?: string;
   /** Configured metadata (fleet.conf `metadata=`). @default {} */
   metadata?: Record<string, string>;

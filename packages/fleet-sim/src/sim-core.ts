@@ -78,7 +78,7 @@ export class SimCore {
     if (this.cluster.machines.has(id)) throw new SimOptionsError('machines', `duplicate machine id ${id}`);
     const record: MachineRecord = {
       id,
-      primaryIP: spec.primaryIP ?? `172.17.8.${101 + index}`,
+      primaryIP: spec.primaryIP ?? `127.0.8.${101 + index}`,
       configMetadata: new Map(Object.entries(spec.metadata ?? {})),
       alive: true,
       registered: true,

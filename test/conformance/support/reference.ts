@@ -21,7 +21,7 @@ export const SERVER_HEADER = 'fleetd/1.0.0';
 
 /**
  * §12.18's machines: XXX without IP or metadata, YYY with 1.2.3.4 and ping=pong. fleet-sim gives
- * a machine without `primaryIP` a default address (172.17.8.x), so "no IP" is spelled `''`.
+ * a machine without `primaryIP` a default address (127.0.8.x), so "no IP" is spelled `''`.
  */
 export const MACHINES_XXX_YYY = [
   { id: 'XXX', primaryIP: '' },

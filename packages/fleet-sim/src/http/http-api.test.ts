@@ -340,7 +340,7 @@ describe('token_limit 2', () => {
       expect((await get(small, '/units?nextPageToken=AgADAA==')).body).toBe('{}');
       const machines = await get(small, '/machines');
       expect(machines.body).toBe(
-        '{"machines":[{"id":"m1","primaryIP":"172.17.8.101"},{"id":"m2","primaryIP":"172.17.8.102"}],"nextPageToken":"AgACAA=="}',
+        '{"machines":[{"id":"m1","primaryIP":"127.0.8.101"},{"id":"m2","primaryIP":"127.0.8.102"}],"nextPageToken":"AgACAA=="}',
       );
       expect((await get(small, '/machines?nextPageToken=AgACAA==')).body).toBe('{}');
       expect((await get(small, '/units?nextPageToken=ZABMLg==')).body).toBe(
