@@ -42,7 +42,7 @@ const destroyedSince = (x: Harness, unit: string, from: number) =>
     .length;
 
 describe('abort, crash and resume', () => {
-  it('abort by signal: the batch in flight finishes, then RolloutAbortedError with the completed steps', async () => {
+  it('abort by signal after a take-down: the batch in flight finishes, then RolloutAbortedError with the completed steps', async () => {
     h = await seeded();
     const controller = new AbortController();
     const from = h.clock.now();
@@ -52,7 +52,9 @@ describe('abort, crash and resume', () => {
       signal: controller.signal,
       onEvent: (e) => {
         h?.events.push(e);
-        if (e.type === 'step-started' && e.step.unit === 'web@1.service') controller.abort();
+        // web@1 was destroyed and created again (fleet shows its job, no /state yet): abort now
+        if (e.type === 'state-observed' && e.unit === 'web@1.service' && e.currentState && !e.hash)
+          controller.abort();
       },
     }).then(
       () => undefined,
@@ -74,6 +76,32 @@ describe('abort, crash and resume', () => {
     expect(done.replaced).toEqual(['web@2.service', 'web@3.service']);
     expect(destroyedSince(h, 'web@1.service', resumedAt)).toBe(0);
     expect(runningWith(h.sim, 'web', H2)).toEqual(ALL);
+  });
+
+  it('abort by signal before the take-down: the step stops at the capacity gate and nothing goes down', async () => {
+    h = await seeded();
+    const controller = new AbortController();
+    const from = h.clock.now();
+    const error = await rollout(spec(), {
+      api: h.api,
+      clock: h.clock,
+      signal: controller.signal,
+      onEvent: (e) => {
+        h?.events.push(e);
+        if (e.type === 'step-started' && e.step.unit === 'web@1.service') controller.abort();
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e as RolloutAbortedError & { result: RolloutResult },
+    );
+    if (!error) throw new Error('expected RolloutAbortedError');
+    expect(error).toBeInstanceOf(RolloutAbortedError);
+    expect(error.completedSteps.map((s) => s.unit)).toEqual(['web@.service']);
+    expect(error.result.outcome).toBe('aborted');
+    expect(destroyedSince(h, 'web@1.service', from)).toBe(0);
+    expect(runningWith(h.sim, 'web', H1)).toEqual(ALL);
+    expect(h.sim.cluster.timeline.minActive(instancesOf('web'), from)).toBe(3);
+    expect(h.sim.cluster.units().some((u) => u.name === lockUnitName('web'))).toBe(false);
   });
 
   it('abort while taking the lock: RolloutAbortedError with no steps, and no lock left behind', async () => {

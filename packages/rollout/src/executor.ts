@@ -8,10 +8,15 @@
  * - `rollback`: re-read the service and roll the previous contents (kept in the cluster's record
  *   unit) back with the same strategy; a service that did not exist before is torn down.
  *
- * Abort (the signal): the batch in flight is finished (its waits are bounded by their timeouts),
+ * Abort (the signal): steps of the batch in flight still waiting at the capacity gate stop there
+ * (nothing was taken down); the others are finished (their waits are bounded by their timeouts),
  * so capacity is never left below the guarantee; then RolloutAbortedError with the completed steps.
+ *
+ * Every take-down of a running instance passes the capacity gate (capacity-gate.ts): fresh /state
+ * reads must show that N − maxUnavailable others still run.
  */
 import { type Clock, type FleetApi, type Machine, systemClock } from '@fleet-service/fleet-client';
+import { createCapacityGate, isTakeDownCancelled } from './capacity-gate.js';
 import {
   DriftError,
   isRolloutError,
@@ -32,7 +37,7 @@ import { buildResult, type RolloutOutcome, type RolloutResult, resultError, with
 import type { HealthCheck } from './spec.js';
 import { runStep, type StepContext } from './step-runner.js';
 import { planTeardown } from './teardown.js';
-import { type ProgressClock, retryTransient } from './wait.js';
+import { type ProgressClock, retryTransient, TransitionPace } from './wait.js';
 
 export interface ExecuteDeps {
   api: FleetApi;
@@ -84,12 +89,21 @@ async function runBatches(
     progress,
     ...(deps.onEvent ? { onEvent: deps.onEvent } : {}),
     healthChecks: deps.healthChecks ?? [],
+    pace: new TransitionPace(),
     plan,
     machine: async (id) => {
       if (!machines.has(id)) for (const m of await deps.api.listMachines()) if (m.id) machines.set(m.id, m);
       return machines.get(id);
     },
   };
+  if (plan.newHash !== '') {
+    // capacity first: every take-down is checked against what actually runs (capacity-gate.ts)
+    ctx.gate = createCapacityGate(ctx, {
+      instances: instancesOf(plan),
+      guarantee: Math.max(0, plan.count - plan.settings.maxUnavailable),
+      ...(deps.signal ? { abort: deps.signal } : {}),
+    });
+  }
   const byBatch = new Map<number, PlanStep[]>();
   for (const s of plan.steps) byBatch.set(s.batch, [...(byBatch.get(s.batch) ?? []), s]);
   const completed: PlanStep[] = [];
@@ -144,8 +158,12 @@ async function runBatches(
       settled.forEach((r, k) => {
         if (r.status === 'fulfilled') completed.push(steps[k]!);
       });
-      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      const failed = settled.find(
+        (r): r is PromiseRejectedResult => r.status === 'rejected' && !isTakeDownCancelled(r.reason),
+      );
       if (failed) return { completed, attempted, error: failed.reason, aborted: false };
+      // a step the abort caught at the capacity gate changed nothing: stop as aborted
+      if (settled.some((r) => r.status === 'rejected')) return { completed, attempted, aborted: true };
     }
     return { completed, attempted, aborted: false };
   }
@@ -218,6 +236,14 @@ export async function executeInternal(
     throw withResult(error, finish('paused', run.completed, error));
   }
   throw withResult(cause, finish('failed', run.completed, cause));
+}
+
+/** The service's indexed instances the plan knows: left alone, created, replaced, spares, above N. */
+function instancesOf(plan: Plan): string[] {
+  const names = new Set(plan.unchanged);
+  for (const s of plan.steps)
+    if (s.role === 'instance' || s.role === 'surge' || s.role === 'extra') names.add(s.unit);
+  return [...names];
 }
 
 /**

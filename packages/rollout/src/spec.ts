@@ -88,13 +88,17 @@ export interface RolloutSpec {
   machineAware?: boolean;
   /** `recreate` (destroy, wait gone, create) or `in-place` (PUT new options, fleet ≥ 0.13). @default 'recreate' */
   replaceMode?: ReplaceMode;
-  /** How long an instance must stay active with the new hash to count as running. @default 5_000 */
+  /**
+   * How long an instance must stay active with the new hash to count as running, observed without a
+   * gap longer than `pollIntervalMs` + 10 % (≤ 100 ms) between `/state` reads (a longer one restarts it).
+   * @default 5_000
+   */
   minHealthyMs?: number;
   /** Per-wait timeouts. @default 600_000 each */
   timeouts?: Partial<Timeouts>;
   /** Fail when no step has finished for this long. @default 1_800_000 */
   progressDeadlineMs?: number;
-  /** Time between polls of one unit. @default 1_000 */
+  /** Time between polls of one unit (a quarter of it around a transition this rollout has timed before). @default 1_000 */
   pollIntervalMs?: number;
   /** What to do on failure. @default 'abort' */
   onFailure?: FailurePolicy;

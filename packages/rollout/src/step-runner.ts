@@ -4,6 +4,7 @@
  * target state is not touched again (so retries and resumed runs are idempotent).
  */
 import type { Unit } from '@fleet-service/fleet-client';
+import type { CapacityGate } from './capacity-gate.js';
 import { DriftError } from './errors.js';
 import { unitHash } from './fleet-helpers.js';
 import type { Plan, PlanStep } from './plan.js';
@@ -13,6 +14,8 @@ import { retryTransient } from './wait.js';
 
 export interface StepContext extends WatchContext {
   plan: Plan;
+  /** Checked before every take-down of an instance (see capacity-gate.ts); none: no check. */
+  gate?: CapacityGate;
 }
 
 /** What a step did: `skipped` when the unit was already as the step wanted it. */
@@ -44,8 +47,19 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
     if (u.desiredState !== want)
       await call(() => api.setUnitTargetState(step.unit, want, { signal: ctx.signal }));
   };
-  const running = () =>
-    waitRunning(ctx, { unit: step.unit, index: step.index ?? 0, hash: plan.newHash, options: plan.unitFile });
+  const running = async () => {
+    await waitRunning(ctx, {
+      unit: step.unit,
+      index: step.index ?? 0,
+      hash: plan.newHash,
+      options: plan.unitFile,
+    });
+    ctx.gate?.restored(step.unit);
+  };
+  /** Capacity first: wait until taking this unit down keeps the guarantee (fresh /state reads). */
+  const takeDown = async () => {
+    await ctx.gate?.takeDown(step.unit);
+  };
   const isUnitOfService = step.role === 'instance' || step.role === 'surge';
 
   switch (step.action) {
@@ -83,6 +97,7 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
       }
       if (current !== step.fromHash) drift(u, `contents ${short(step.fromHash)}`);
       if (step.mode === 'in-place') {
+        await takeDown();
         if (step.toHash === step.fromHash) {
           // forced with identical contents: PUT would be a no-op (204), so restart via stop + start
           await call(() => api.setUnitTargetState(step.unit, 'loaded', { signal: ctx.signal }));
@@ -93,6 +108,7 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
           await waitStopped(ctx, step.unit, step.fromHash!);
         }
       } else {
+        await takeDown();
         await call(() => api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true }));
         await waitGone(ctx, step.unit);
         const again = await read();
@@ -115,6 +131,7 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
       if (!u) return { skipped: true };
       if (step.fromHash !== undefined && hashOf(u) !== step.fromHash)
         drift(u, `contents ${short(step.fromHash)}`);
+      if (step.role === 'extra' || step.role === 'surge') await takeDown();
       await call(() => api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true }));
       await waitGone(ctx, step.unit);
       return { skipped: false };

@@ -8,7 +8,7 @@ import { InstanceFailedError } from './errors.js';
 import { emit, type RolloutEvent, type SystemdView } from './events.js';
 import { runHealthChecks } from './health-check.js';
 import type { HealthCheck, ResolvedSettings } from './spec.js';
-import { type ProgressClock, waitUntil } from './wait.js';
+import { type ProgressClock, type TransitionPace, waitUntil } from './wait.js';
 
 export interface WatchContext {
   api: FleetApi;
@@ -21,6 +21,14 @@ export interface WatchContext {
   healthChecks: readonly HealthCheck[];
   /** Live machines, cached per rollout (for health-check addresses). */
   machine: (id: string) => Promise<Machine | undefined>;
+  /** Transition times seen so far in this rollout, to poll when the next one is due; none: every interval. */
+  pace?: TransitionPace;
+}
+
+/** `nextAt` for a poll that started at `t` of a wait for `kind` that started at `start`. */
+function paced(ctx: WatchContext, kind: string, start: number, t: number, skipAhead: boolean) {
+  const next = ctx.pace?.nextPoll(kind, start, t, ctx.settings.pollIntervalMs, skipAhead);
+  return next === undefined ? {} : { nextAt: next };
 }
 
 function systemdOf(s: UnitState | undefined): SystemdView | undefined {
@@ -80,12 +88,14 @@ export async function waitRunning(
     progress: ctx.progress,
   };
 
+  const launchStart = clock.now();
   await waitUntil<Unit>({
     ...common,
     phase: 'launched',
     waitedFor: 'launched on a machine',
     timeoutMs: settings.timeouts.launched,
     poll: async () => {
+      const t = clock.now();
       const u = await api.getUnit(target.unit, { signal: ctx.signal });
       seen(u, undefined);
       if (!u)
@@ -93,19 +103,30 @@ export async function waitRunning(
           unit: target.unit,
           diagnosis: 'the unit was destroyed while waiting for it',
         });
-      if (u.currentState === 'launched' && u.machineID) return { done: true, value: u };
-      return { done: false, seen: describe(u) };
+      if (u.currentState === 'launched' && u.machineID) {
+        ctx.pace?.record('launched', clock.now() - launchStart);
+        return { done: true, value: u };
+      }
+      return { done: false, seen: describe(u), ...paced(ctx, 'launched', launchStart, t, true) };
     },
     diagnose: async () => diagnoseUnschedulable(api, target.unit, target.options, ctx.signal),
   });
 
   let healthySince: number | undefined;
+  /** When /state last showed the unit active (the stability window needs unbroken observation). */
+  let activeSeenAt: number | undefined;
+  const maxGap = maxObservationGapMs(settings.pollIntervalMs);
+  const healthyStart = clock.now();
+  let activeRecorded = false;
+  /** Before the unit is first seen active: poll densely when that is due (never skipping: `failed` must show at once). */
+  let pace = (t: number) => paced(ctx, 'active', healthyStart, t, false);
   return waitUntil<{ machineID: string }>({
     ...common,
     phase: 'healthy',
     waitedFor: `active with hash ${target.hash.slice(0, 7)} for ${settings.minHealthyMs} ms${ctx.healthChecks.length ? ' and healthy' : ''}`,
     timeoutMs: settings.timeouts.healthy,
     poll: async () => {
+      const t = clock.now();
       const u = await api.getUnit(target.unit, { signal: ctx.signal });
       if (!u)
         throw new InstanceFailedError({
@@ -115,14 +136,18 @@ export async function waitRunning(
       if (u.currentState !== 'launched' || !u.machineID) {
         seen(u, undefined);
         healthySince = undefined;
-        return { done: false, seen: describe(u) };
+        return { done: false, seen: describe(u), ...pace(t) };
       }
       const states = await api.listUnitStates({ unitName: target.unit }, { signal: ctx.signal });
       const s = states.find((x) => x.machineID === u.machineID);
       seen(u, s);
       if (!s || s.hash !== target.hash) {
         healthySince = undefined;
-        return { done: false, seen: `${describe(u, s)}${s ? '' : ' (no /state entry on that machine yet)'}` };
+        return {
+          done: false,
+          seen: `${describe(u, s)}${s ? '' : ' (no /state entry on that machine yet)'}`,
+          ...pace(t),
+        };
       }
       const fail = (diagnosis: string): never => {
         emit(ctx.onEvent, clock.now(), {
@@ -149,14 +174,35 @@ export async function waitRunning(
       }
       if (s.systemdActiveState !== 'active') {
         healthySince = undefined;
-        return { done: false, seen: describe(u, s) };
+        activeSeenAt = undefined;
+        return { done: false, seen: describe(u, s), ...pace(t) };
       }
       const now = clock.now();
+      if (!activeRecorded) {
+        activeRecorded = true;
+        ctx.pace?.record('active', now - healthyStart);
+        // from now on: one interval apart, and a read right when the window is due to end
+        pace = (at) => {
+          const due = (healthySince ?? at) + settings.minHealthyMs;
+          return {
+            nextAt: due > at ? Math.min(at + settings.pollIntervalMs, due) : at + settings.pollIntervalMs,
+          };
+        };
+      }
+      // A flap (down, auto-restart, up again) between two reads is invisible: the window only
+      // grows across reads at most one poll interval apart (slow or failed requests restart it).
+      let restarted = '';
+      if (healthySince !== undefined && activeSeenAt !== undefined && now - activeSeenAt > maxGap) {
+        restarted = ` (window restarted: ${now - activeSeenAt} ms without an observation)`;
+        healthySince = undefined;
+      }
+      activeSeenAt = now;
       healthySince ??= now;
       if (now - healthySince < settings.minHealthyMs) {
         return {
           done: false,
-          seen: `${describe(u, s)} (active for ${now - healthySince} of ${settings.minHealthyMs} ms)`,
+          seen: `${describe(u, s)} (active for ${now - healthySince} of ${settings.minHealthyMs} ms)${restarted}`,
+          ...pace(t),
         };
       }
       if (ctx.healthChecks.length > 0) {
@@ -179,9 +225,18 @@ export async function waitRunning(
   });
 }
 
+/**
+ * The longest gap between two `/state` reads the stability window may span: one poll interval plus
+ * a little for request latency (10 %, at most 100 ms). Longer, and a down period could hide in it.
+ */
+export function maxObservationGapMs(pollIntervalMs: number): number {
+  return pollIntervalMs + Math.min(100, Math.ceil(pollIntervalMs / 10));
+}
+
 /** Wait until fleet's `/state` has no entry for `unit` (after destroy or unload). */
 export async function waitGone(ctx: WatchContext, unit: string): Promise<void> {
   const seen = observer(ctx, unit);
+  const start = ctx.clock.now();
   await waitUntil<void>({
     clock: ctx.clock,
     signal: ctx.signal,
@@ -192,11 +247,16 @@ export async function waitGone(ctx: WatchContext, unit: string): Promise<void> {
     waitedFor: 'gone from /state',
     timeoutMs: ctx.settings.timeouts.gone,
     poll: async () => {
+      const t = ctx.clock.now();
       const states = await ctx.api.listUnitStates({ unitName: unit }, { signal: ctx.signal });
-      if (states.length === 0) return { done: true, value: undefined };
+      if (states.length === 0) {
+        ctx.pace?.record('gone', ctx.clock.now() - start);
+        return { done: true, value: undefined };
+      }
       seen(undefined, states[0]);
       return {
         done: false,
+        ...paced(ctx, 'gone', start, t, true),
         seen: states
           .map(
             (s) =>
@@ -210,6 +270,7 @@ export async function waitGone(ctx: WatchContext, unit: string): Promise<void> {
 
 /** In-place replace: wait until the old contents (`oldHash`) are no longer active anywhere. */
 export async function waitStopped(ctx: WatchContext, unit: string, oldHash: string): Promise<void> {
+  const start = ctx.clock.now();
   await waitUntil<void>({
     clock: ctx.clock,
     signal: ctx.signal,
@@ -220,13 +281,18 @@ export async function waitStopped(ctx: WatchContext, unit: string, oldHash: stri
     waitedFor: `stopped (hash ${oldHash.slice(0, 7)} no longer active)`,
     timeoutMs: ctx.settings.timeouts.stop,
     poll: async () => {
+      const t = ctx.clock.now();
       const states = await ctx.api.listUnitStates({ unitName: unit }, { signal: ctx.signal });
       const old = states.find(
         (s) => s.hash === oldHash && s.systemdActiveState !== 'inactive' && s.systemdActiveState !== 'failed',
       );
-      if (!old) return { done: true, value: undefined };
+      if (!old) {
+        ctx.pace?.record('stop', ctx.clock.now() - start);
+        return { done: true, value: undefined };
+      }
       return {
         done: false,
+        ...paced(ctx, 'stop', start, t, true),
         seen: `hash ${oldHash.slice(0, 7)} still ${old.systemdActiveState}/${old.systemdSubState}`,
       };
     },

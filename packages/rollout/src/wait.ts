@@ -6,7 +6,8 @@
 import type { Clock } from '@fleet-service/fleet-client';
 import { ProgressDeadlineError, StateTimeoutError, type WaitPhase } from './errors.js';
 
-export type PollOutcome<T> = { done: true; value: T } | { done: false; seen: string };
+/** A poll's answer. `nextAt`: when to poll next (clock ms) instead of one interval after this poll started. */
+export type PollOutcome<T> = { done: true; value: T } | { done: false; seen: string; nextAt?: number };
 
 /** The rollout-wide progress deadline: no step finished for `ms` → fail. */
 export interface ProgressClock {
@@ -40,10 +41,14 @@ export async function waitUntil<T>(o: WaitOptions<T>): Promise<T> {
   let seen = 'nothing yet';
   for (;;) {
     o.signal?.throwIfAborted();
+    // fixed rate: the next poll is due one interval after this one started, however long it took
+    const pollStart = o.clock.now();
+    let nextAt = pollStart + o.intervalMs;
     try {
       const r = await o.poll();
       if (r.done) return r.value;
       seen = r.seen;
+      if (r.nextAt !== undefined) nextAt = r.nextAt;
     } catch (error) {
       if (!isTransient(error)) throw error;
       seen = `${seen} (then a fleet error: ${error instanceof Error ? error.message : String(error)})`;
@@ -70,7 +75,7 @@ export async function waitUntil<T>(o: WaitOptions<T>): Promise<T> {
       });
     }
     await o.clock.sleep(
-      Math.max(1, Math.min(o.intervalMs, deadline - now, progressDeadline - now)),
+      Math.max(1, Math.min(nextAt - now, deadline - now, progressDeadline - now)),
       o.signal,
     );
   }
@@ -90,5 +95,44 @@ export async function retryTransient<T>(
       if (!isTransient(error) || attempt >= attempts) throw error;
       await clock.sleep(Math.min(250 * 2 ** attempt, 8_000), signal);
     }
+  }
+}
+
+/**
+ * How long each kind of transition (`gone`, `launched`, `stop`, `active`) took so far in this
+ * rollout, measured from the start of its wait. A wait for a transition seen before polls densely
+ * (every quarter interval) around when it is due — from the shortest time seen to the longest
+ * (at most two intervals later) — so the engine notices it within a fraction of the interval
+ * rather than up to a whole one. Where skipping is allowed it also skips the polls before that
+ * window, so the requests per wait stay about the same. Nothing is assumed before the first one.
+ */
+export class TransitionPace {
+  readonly #seen = new Map<string, { min: number; max: number }>();
+
+  /** A wait for `kind` saw its transition `ms` after it started (0: it was already there; ignored). */
+  record(kind: string, ms: number): void {
+    if (ms <= 0) return;
+    const s = this.#seen.get(kind);
+    this.#seen.set(kind, s ? { min: Math.min(s.min, ms), max: Math.max(s.max, ms) } : { min: ms, max: ms });
+  }
+
+  /**
+   * When a wait for `kind` that started at `start` should poll after the poll that started at
+   * `pollStart`: one interval later, or densely inside the window where the transition is due.
+   * `skipAhead`: polls before the window may be skipped (not when a failure must be seen at once).
+   */
+  nextPoll(kind: string, start: number, pollStart: number, intervalMs: number, skipAhead: boolean): number {
+    const regular = pollStart + intervalMs;
+    const s = this.#seen.get(kind);
+    if (!s) return regular;
+    const fine = Math.max(1, Math.round(intervalMs / 4));
+    const from = start + s.min - fine;
+    const to = start + Math.min(s.max, s.min + 2 * intervalMs) + fine;
+    if (pollStart >= to) return regular;
+    if (pollStart < from)
+      return skipAhead
+        ? Math.min(Math.max(from, pollStart + fine), pollStart + 10 * intervalMs)
+        : Math.min(regular, from);
+    return pollStart + fine;
   }
 }

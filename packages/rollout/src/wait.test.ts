@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { maxObservationGapMs } from './unit-watch.js';
+import { TransitionPace } from './wait.js';
+
+describe('TransitionPace', () => {
+  it('polls every interval until a transition of that kind was seen', () => {
+    const pace = new TransitionPace();
+    expect(pace.nextPoll('gone', 0, 0, 1_000, true)).toBe(1_000);
+    pace.record('gone', 0); // already there at the first poll: says nothing about the timing
+    expect(pace.nextPoll('gone', 0, 0, 1_000, true)).toBe(1_000);
+  });
+
+  it('skips to the window where the transition is due, polls every quarter interval inside it, then every interval', () => {
+    const pace = new TransitionPace();
+    pace.record('gone', 3_900);
+    pace.record('gone', 4_000);
+    // window [3_900 − 250, 4_000 + 250] from the wait's start (10_000)
+    expect(pace.nextPoll('gone', 10_000, 10_000, 1_000, true)).toBe(13_650);
+    expect(pace.nextPoll('gone', 10_000, 13_650, 1_000, true)).toBe(13_900);
+    expect(pace.nextPoll('gone', 10_000, 14_150, 1_000, true)).toBe(14_400);
+    expect(pace.nextPoll('gone', 10_000, 14_400, 1_000, true)).toBe(15_400);
+    // without skipping (a failure must show at once): every interval until the window
+    expect(pace.nextPoll('gone', 10_000, 10_000, 1_000, false)).toBe(11_000);
+    expect(pace.nextPoll('gone', 10_000, 13_000, 1_000, false)).toBe(13_650);
+  });
+
+  it('keeps the dense window at most two intervals wide and never skips more than ten intervals', () => {
+    const pace = new TransitionPace();
+    pace.record('launched', 2_000);
+    pace.record('launched', 9_000);
+    // window [2_000 − 250, min(9_000, 2_000 + 2_000) + 250]
+    expect(pace.nextPoll('launched', 0, 4_000, 1_000, true)).toBe(4_250);
+    expect(pace.nextPoll('launched', 0, 4_250, 1_000, true)).toBe(5_250);
+    const slow = new TransitionPace();
+    slow.record('launched', 60_000);
+    expect(slow.nextPoll('launched', 0, 0, 1_000, true)).toBe(10_000);
+  });
+});
+
+describe('maxObservationGapMs', () => {
+  it('is one poll interval plus 10 %, at most 100 ms', () => {
+    expect(maxObservationGapMs(1_000)).toBe(1_100);
+    expect(maxObservationGapMs(250)).toBe(275);
+    expect(maxObservationGapMs(5_000)).toBe(5_100);
+  });
+});
