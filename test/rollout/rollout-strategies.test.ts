@@ -127,18 +127,34 @@ describe('strategies', () => {
       {
         api: h.api,
         clock: h.clock,
-        onEvent: (e) => e.type === 'step-finished' && events.push(`${e.step.action} ${e.step.unit}`),
+        onEvent: (e) => {
+          if (e.type === 'step-started' || e.type === 'step-finished')
+            events.push(
+              `${e.type === 'step-started' ? 'start' : 'end'} ${e.step.batch} ${e.step.action} ${e.step.unit}`,
+            );
+        },
       },
     );
-    expect(events).toEqual([
-      'create web@.service',
-      'create web@1.service',
-      'create web@2.service',
-      'destroy web@5.service',
-      'destroy web@4.service',
-      'destroy web.service',
-      'destroy web@blue.service',
+    // batch by batch; the new indexes together (both start before either is running)
+    const started = events.filter((e) => e.startsWith('start'));
+    expect(started).toEqual([
+      'start 1 create web@.service',
+      'start 2 create web@1.service',
+      'start 2 create web@2.service',
+      'start 3 destroy web@5.service',
+      'start 4 destroy web@4.service',
+      'start 5 destroy web.service',
+      'start 5 destroy web@blue.service',
     ]);
+    expect(events.indexOf('start 2 create web@2.service')).toBeLessThan(
+      events.indexOf('end 2 create web@1.service'),
+    );
+    expect(events.indexOf('end 2 create web@1.service')).toBeLessThan(
+      events.indexOf('start 3 destroy web@5.service'),
+    );
+    expect(events.indexOf('end 2 create web@2.service')).toBeLessThan(
+      events.indexOf('start 3 destroy web@5.service'),
+    );
     expect(r.removed).toEqual(['web@5.service', 'web@4.service', 'web.service', 'web@blue.service']);
     expect(Object.keys(serviceUnits(h.sim, 'web')).sort()).toEqual([
       recordUnitName('web'),

@@ -1,16 +1,19 @@
 /**
  * executePlan: the only part with effects. Batches run in order; the steps of one batch run
- * together. Between batches it checks the AbortSignal and the lock. On failure it applies the
- * plan's failure policy:
+ * together, at most `settings.maxParallel` at a time (step-pool.ts: a batch of 1,000 new instances
+ * never has more than 50 steps' requests and waits in flight by default). Between batches it checks
+ * the AbortSignal and the lock. On failure it applies the plan's failure policy:
  *
- * - `abort`: stop issuing steps, let the batch in flight finish, leave everything else serving.
+ * - `abort`: stop issuing steps (no further step of the batch starts), let the steps in flight
+ *   finish, leave everything else serving.
  * - `pause`: the same, reported as paused (rerun the rollout to resume).
  * - `rollback`: re-read the service and roll the previous contents (kept in the cluster's record
  *   unit) back with the same strategy; a service that did not exist before is torn down.
  *
- * Abort (the signal): steps of the batch in flight still waiting at the capacity gate stop there
- * (nothing was taken down); the others are finished (their waits are bounded by their timeouts),
- * so capacity is never left below the guarantee; then RolloutAbortedError with the completed steps.
+ * Abort (the signal): no further step starts; steps in flight still waiting at the capacity gate
+ * stop there (nothing was taken down); the others are finished (their waits are bounded by their
+ * timeouts), so capacity is never left below the guarantee — steps of a capacity-adding batch
+ * simply finish, they take nothing down; then RolloutAbortedError with the completed steps.
  *
  * Every take-down of a running instance passes the capacity gate (capacity-gate.ts): fresh /state
  * reads must show that N − maxUnavailable others still run.
@@ -34,7 +37,8 @@ import { observeCluster } from './observe.js';
 import type { Plan, PlanStep } from './plan.js';
 import { planRollout } from './planner.js';
 import { buildResult, type RolloutOutcome, type RolloutResult, resultError, withResult } from './result.js';
-import type { HealthCheck } from './spec.js';
+import { DEFAULTS, type HealthCheck } from './spec.js';
+import { runPool } from './step-pool.js';
 import { runStep, type StepContext } from './step-runner.js';
 import { planTeardown } from './teardown.js';
 import { type ProgressClock, retryTransient, TransitionPace } from './wait.js';
@@ -43,7 +47,7 @@ export interface ExecuteDeps {
   api: FleetApi;
   /** @default systemClock */
   clock?: Clock;
-  /** Abort: finish the batch in flight, then stop with RolloutAbortedError. */
+  /** Abort: start no further step, finish the steps in flight, then stop with RolloutAbortedError. */
   signal?: AbortSignal;
   onEvent?: (e: RolloutEvent) => void;
   /** Health checks every new instance must pass (not part of the plan: callbacks are not data). */
@@ -108,9 +112,10 @@ async function runBatches(
   for (const s of plan.steps) byBatch.set(s.batch, [...(byBatch.get(s.batch) ?? []), s]);
   const completed: PlanStep[] = [];
   const attempted: PlanStep[] = [];
-  let inFlight: PlanStep[] = [];
+  /** Steps of the batch in flight that started and have not finished. */
+  const inFlight = new Set<PlanStep>();
   const onAbort = () =>
-    emit(deps.onEvent, clock.now(), { type: 'abort-requested', inFlight: inFlight.map((s) => s.unit) });
+    emit(deps.onEvent, clock.now(), { type: 'abort-requested', inFlight: [...inFlight].map((s) => s.unit) });
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     return await runEachBatch();
@@ -118,9 +123,35 @@ async function runBatches(
     deps.signal?.removeEventListener('abort', onAbort);
   }
 
+  async function runStepWithEvents(step: PlanStep): Promise<void> {
+    attempted.push(step);
+    inFlight.add(step);
+    const t0 = clock.now();
+    emit(deps.onEvent, t0, { type: 'step-started', step });
+    try {
+      const { skipped } = await runStep(ctx, step);
+      progress.lastProgress = clock.now();
+      emit(deps.onEvent, clock.now(), {
+        type: 'step-finished',
+        step,
+        durationMs: clock.now() - t0,
+        ...(skipped ? { skipped } : {}),
+      });
+    } catch (error) {
+      emit(deps.onEvent, clock.now(), {
+        type: 'step-failed',
+        step,
+        durationMs: clock.now() - t0,
+        error: resultError(error),
+      });
+      throw error;
+    } finally {
+      inFlight.delete(step);
+    }
+  }
+
   async function runEachBatch(): Promise<BatchRun> {
     for (const [, steps] of [...byBatch.entries()].sort((a, b) => a[0] - b[0])) {
-      inFlight = [];
       if (deps.signal?.aborted) return { completed, attempted, aborted: true };
       if (internals.lock) {
         try {
@@ -129,41 +160,29 @@ async function runBatches(
           return { completed, attempted, error, aborted: false };
         }
       }
-      attempted.push(...steps);
-      inFlight = steps;
-      const settled = await Promise.allSettled(
-        steps.map(async (step) => {
-          const t0 = clock.now();
-          emit(deps.onEvent, t0, { type: 'step-started', step });
-          try {
-            const { skipped } = await runStep(ctx, step);
-            progress.lastProgress = clock.now();
-            emit(deps.onEvent, clock.now(), {
-              type: 'step-finished',
-              step,
-              durationMs: clock.now() - t0,
-              ...(skipped ? { skipped } : {}),
-            });
-          } catch (error) {
-            emit(deps.onEvent, clock.now(), {
-              type: 'step-failed',
-              step,
-              durationMs: clock.now() - t0,
-              error: resultError(error),
-            });
+      // at most maxParallel steps in flight; after a failure or an abort no further step starts
+      // (those in flight finish: a take-down still at the capacity gate is cancelled there)
+      let failedOnce = false;
+      const settled = await runPool(
+        steps,
+        plan.settings.maxParallel ?? DEFAULTS.maxParallel, // a plan saved before maxParallel existed
+        (step) =>
+          runStepWithEvents(step).catch((error: unknown) => {
+            if (!isTakeDownCancelled(error)) failedOnce = true;
             throw error;
-          }
-        }),
+          }),
+        () => !failedOnce && !deps.signal?.aborted,
       );
       settled.forEach((r, k) => {
-        if (r.status === 'fulfilled') completed.push(steps[k]!);
+        if (r?.status === 'fulfilled') completed.push(steps[k]!);
       });
       const failed = settled.find(
-        (r): r is PromiseRejectedResult => r.status === 'rejected' && !isTakeDownCancelled(r.reason),
+        (r): r is PromiseRejectedResult => r?.status === 'rejected' && !isTakeDownCancelled(r.reason),
       );
       if (failed) return { completed, attempted, error: failed.reason, aborted: false };
-      // a step the abort caught at the capacity gate changed nothing: stop as aborted
-      if (settled.some((r) => r.status === 'rejected')) return { completed, attempted, aborted: true };
+      // a step the abort caught at the capacity gate changed nothing, and steps the abort kept from
+      // starting were not begun: stop as aborted
+      if (settled.some((r) => r?.status !== 'fulfilled')) return { completed, attempted, aborted: true };
     }
     return { completed, attempted, aborted: false };
   }
@@ -289,6 +308,7 @@ async function rollBack(
         progressDeadlineMs: s.progressDeadlineMs,
         pollIntervalMs: s.pollIntervalMs,
         onFailure: 'abort',
+        maxParallel: s.maxParallel,
       },
       snapshot,
     );

@@ -145,11 +145,25 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'fresh create: template, then indexes 1..N one at a time',
+    name: 'fresh create: template, then indexes 1..N together (adding takes no capacity away)',
     spec: {},
     insts: [],
-    steps: steps(tpl(1), create(2, 1), create(3, 2), create(4, 3)),
-    summary: { create: 3, replace: 0, unchanged: 0, templateChanged: true, batches: 4 },
+    steps: steps(tpl(1), create(2, 1), create(2, 2), create(2, 3)),
+    summary: { create: 3, replace: 0, unchanged: 0, templateChanged: true, batches: 2 },
+  },
+  {
+    name: 'fresh create is one batch whatever maxUnavailable, maxSurge and machineAware say',
+    spec: { count: 4, maxSurge: 1, machineAware: true },
+    insts: [],
+    steps: steps(tpl(1), create(2, 1), create(2, 2), create(2, 3), create(2, 4)),
+    summary: { create: 4, surge: 0, batches: 2 },
+  },
+  {
+    name: 'fresh create, N = 1',
+    spec: { count: 1 },
+    insts: [],
+    steps: steps(tpl(1), create(2, 1)),
+    summary: { create: 1, batches: 2 },
   },
   {
     name: 'no change: empty plan',
@@ -178,10 +192,35 @@ const cases: Case[] = [
     steps: steps(tpl(1, H_OLD), ...Array.from({ length: 10 }, (_, k) => replace(k + 2, k + 1, M[k % 3]))),
   },
   {
-    name: 'scale up: new indexes first, then replacements',
+    name: 'scale up: new indexes first, together, then replacements one at a time',
     spec: { count: 4 },
     insts: oldService(2),
-    steps: steps(tpl(1, H_OLD), create(2, 3), create(3, 4), replace(4, 1, 'm1'), replace(5, 2, 'm2')),
+    steps: steps(tpl(1, H_OLD), create(2, 3), create(2, 4), replace(3, 1, 'm1'), replace(4, 2, 'm2')),
+  },
+  {
+    name: 'scale up with the template and instances already new: only the new indexes, one batch',
+    spec: { count: 5 },
+    insts: oldService(2).map((i) => ({ ...i, options: NEW })),
+    steps: steps(create(1, 3), create(1, 4), create(1, 5)),
+    unchanged: ['web@1.service', 'web@2.service'],
+    summary: { create: 3, batches: 1 },
+  },
+  {
+    name: 'scale up with surge (README worked example, count 6): new indexes together, spare above them',
+    spec: { count: 6, maxSurge: 1, maxUnavailable: 1 },
+    insts: oldService(4),
+    steps: steps(
+      tpl(1, H_OLD),
+      create(2, 5),
+      create(2, 6),
+      create(3, 7, 'surge'),
+      replace(4, 1, 'm1'),
+      replace(4, 2, 'm2'),
+      replace(5, 3, 'm3'),
+      replace(5, 4, 'm1'),
+      destroy(6, 'web@7.service', 'surge', 'surge-done', { fromHash: H_NEW }),
+    ),
+    summary: { create: 2, surge: 1, replace: 4, batches: 6 },
   },
   {
     name: 'scale down: indexes above N removed last, highest first',
@@ -327,6 +366,24 @@ const cases: Case[] = [
     ),
   },
   {
+    name: 'resume: starts and missing indexes are one batch, ascending index, before any replacement',
+    spec: { count: 5 },
+    insts: [
+      { name: 'web@.service', options: NEW },
+      { name: 'web@1.service', machine: 'm1' },
+      { name: 'web@2.service', options: NEW, running: false },
+      { name: 'web@4.service', options: NEW, running: false },
+    ],
+    steps: steps(
+      { ...create(1, 2), action: 'start', reason: 'not-running', fromHash: H_NEW, machineID: undefined },
+      create(1, 3),
+      { ...create(1, 4), action: 'start', reason: 'not-running', fromHash: H_NEW, machineID: undefined },
+      create(1, 5),
+      replace(2, 1, 'm1'),
+    ),
+    summary: { create: 2, start: 2, replace: 1, batches: 2 },
+  },
+  {
     name: 'in-place on fleet < 0.13 falls back to recreate',
     spec: { count: 1, replaceMode: 'in-place' },
     insts: [{ name: 'web@.service', options: NEW }, { name: 'web@1.service' }],
@@ -342,6 +399,16 @@ const cases: Case[] = [
 ];
 
 describe('planRollout', () => {
+  it('creates 1,000 new instances in one batch, ascending index (the executor bounds concurrency)', () => {
+    const plan = planRollout({ ...base, count: 1_000, maxUnavailable: 2 }, snapshot([]));
+    expect(plan.steps).toHaveLength(1_001);
+    expect(plan.summary.batches).toBe(2);
+    const instances = plan.steps.filter((s) => s.role === 'instance');
+    expect(instances.every((s) => s.batch === 2 && s.action === 'create')).toBe(true);
+    expect(instances.map((s) => s.index)).toEqual(Array.from({ length: 1_000 }, (_, k) => k + 1));
+    expect(plan.settings.maxParallel).toBe(50);
+  });
+
   for (const c of cases) {
     it(c.name, () => {
       const plan = planRollout({ ...base, ...c.spec }, snapshot(c.insts, c.extra));

@@ -3,19 +3,26 @@
  *
  * Order (capacity first):
  *   1. template `S@.service` (inactive), only when missing or different;
- *   2. capacity-adding steps, ascending index: create missing indexes 1..N (scale up) and start
- *      instances that already have the new contents but are not running (resume);
- *   3. replace instances that are down anyway (not running: replacing them costs no capacity);
+ *   2. capacity-adding steps, ALL IN ONE BATCH, ascending index: create missing indexes 1..N (fresh
+ *      create, scale up) and start instances that already have the new contents but are not running
+ *      (resume). Adding an instance takes no capacity away (nothing serves on those indexes), so
+ *      `maxUnavailable + maxSurge` does not apply: like fleet, a fresh create launches the N
+ *      instances together. The executor bounds how many steps are in flight (`maxParallel`);
+ *   3. replace instances that are down anyway (not running: replacing them costs no capacity),
+ *      `maxUnavailable + maxSurge` at a time;
  *   4. surge: create spare indexes above every existing index;
  *   5. replace running instances, `maxUnavailable + spares` at a time, ascending index (or grouped by
  *      machine, one per machine per batch, with `machineAware`);
- *   6. destroy indexes above N (spares included), highest first;
+ *   6. destroy indexes above N (spares included), highest first, `maxUnavailable + maxSurge` at a time;
  *   7. destroy `S.service` and non-indexed instances — only now, when the new capacity runs.
  *
  * Worked example: N = 4, maxUnavailable = 1, maxSurge = 1, instances 1–4 running the old hash.
  * Batch size = 1 + 1 = 2. Batch 1 template; batch 2 create spare S@5 (running: 5); batch 3 replace
  * 1, 2 (running ≥ 5 − 2 = 3 = N − maxUnavailable); batch 4 replace 3, 4; batch 5 destroy S@5.
  * With maxUnavailable = 0 the batch size is 1 and running never drops below N = 4.
+ * The same with count 6 (scale up): batch 2 creates S@5 and S@6 together (new indexes, nothing
+ * serves there yet); batch 3 the spare S@7; batches 4, 5 replace 1, 2 and 3, 4; batch 6 destroys
+ * S@7. A fresh create of N = 4 is two batches: the template, then S@1..4 together.
  */
 import {
   instanceName,
@@ -122,8 +129,8 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
     }
   }
 
-  // 2. capacity-adding steps
-  for (const chunk of chunks(adding, batchSize)) addBatch(chunk);
+  // 2. capacity-adding steps: one batch (they take nothing down; maxParallel bounds the executor)
+  addBatch(adding);
 
   const replaceStep = (inst: InstanceView): NewStep => ({
     action: 'replace',

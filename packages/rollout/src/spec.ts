@@ -104,6 +104,12 @@ export interface RolloutSpec {
   onFailure?: FailurePolicy;
   /** Replace every instance even when its hash already matches. @default false */
   force?: boolean;
+  /**
+   * Steps of one batch the executor runs at once. It bounds the HTTP requests and waits in flight,
+   * not the plan: a batch larger than this (e.g. creating 1,000 new instances, which the planner
+   * puts in one batch) runs as a pool, a new step starting whenever one finishes. @default 50
+   */
+  maxParallel?: number;
   /** Extra checks an instance must pass to count as running. @default [] */
   healthChecks?: HealthCheck[];
   /** Lock settings. */
@@ -131,6 +137,7 @@ export interface ResolvedSettings {
   pollIntervalMs: number;
   onFailure: FailurePolicy;
   force: boolean;
+  maxParallel: number;
 }
 
 /** The defaults, in one place. */
@@ -146,6 +153,7 @@ export const DEFAULTS = Object.freeze({
   pollIntervalMs: 1_000,
   onFailure: 'abort' as FailurePolicy,
   force: false,
+  maxParallel: 50,
   lockTtlMs: 60_000,
   lockSettleMs: 1_000,
   healthCheckTimeoutMs: 2_000,
@@ -166,6 +174,7 @@ export function resolveSettings(spec: RolloutSpec): ResolvedSettings {
     pollIntervalMs: spec.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
     onFailure: spec.onFailure ?? DEFAULTS.onFailure,
     force: spec.force ?? DEFAULTS.force,
+    maxParallel: spec.maxParallel ?? DEFAULTS.maxParallel,
   };
 }
 

@@ -62,6 +62,7 @@ export function validateSpec(spec: RolloutSpec): SpecProblem[] {
   int('count', spec.count, 1);
   int('maxUnavailable', spec.maxUnavailable, 0);
   int('maxSurge', spec.maxSurge, 0);
+  int('maxParallel', spec.maxParallel, 1);
   positiveMs('minHealthyMs', spec.minHealthyMs, 0);
   positiveMs('progressDeadlineMs', spec.progressDeadlineMs);
   positiveMs('pollIntervalMs', spec.pollIntervalMs);
