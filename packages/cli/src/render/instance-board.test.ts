@@ -16,6 +16,7 @@ describe('InstanceBoard', () => {
   it('follows a recreate through stopping → gone → starting → launched → healthy', () => {
     const board = new InstanceBoard();
     const phases: string[] = [];
+    const statuses: string[] = [];
     const events: BoardEvent[] = [
       {
         type: 'plan',
@@ -44,8 +45,11 @@ describe('InstanceBoard', () => {
       board.apply(e);
       const row = board.rows.get('web@1.service');
       if (row && phases.at(-1) !== row.phase) phases.push(row.phase);
+      if (row && statuses.at(-1) !== row.status) statuses.push(row.status);
     }
     expect(phases).toEqual(['pending', 'stopping', 'gone', 'starting', 'launched', 'healthy']);
+    // worked on from its step's start; done as soon as it is healthy (before step-finished)
+    expect(statuses).toEqual(['pending', 'running', 'done']);
     expect([...board.rows.keys()]).toEqual(['web@1.service']); // the template is not an instance row
     expect(board.rows.get('web@1.service')).toMatchObject({
       machineID: 'm1234567890',
@@ -73,5 +77,57 @@ describe('InstanceBoard', () => {
     expect(board.rows.get('web@5.service')?.phase).toBe('removed');
     board.apply({ type: 'rollback-started' });
     expect(board.rollingBack).toBe(true);
+  });
+
+  it('status: a step moves a row to running, step-finished (also skipped) to done, a failure to failed; a later step runs it again', () => {
+    const board = new InstanceBoard();
+    const status = (unit: string) => board.rows.get(unit)?.status;
+    board.apply({
+      type: 'plan',
+      plan: {
+        steps: [
+          step('create', 'web@3.service', 1),
+          step('replace', 'web@1.service', 2),
+          step('destroy', 'web@3.service', 3),
+        ],
+      },
+    });
+    expect([status('web@1.service'), status('web@3.service')]).toEqual(['pending', 'pending']);
+    board.apply({ type: 'step-started', step: step('create', 'web@3.service', 1) });
+    expect(status('web@3.service')).toBe('running');
+    expect(status('web@1.service')).toBe('pending');
+    board.apply({ type: 'instance-healthy', unit: 'web@3.service', index: 3 });
+    board.apply({ type: 'step-finished', step: step('create', 'web@3.service', 1) });
+    expect(status('web@3.service')).toBe('done');
+    // a replace that found the unit already as wanted is skipped: done, not left spinning
+    board.apply({ type: 'step-started', step: step('replace', 'web@1.service', 2) });
+    board.apply({ type: 'step-finished', step: step('replace', 'web@1.service', 2), skipped: true });
+    expect(status('web@1.service')).toBe('done');
+    // the surge spare's removal runs it again, and it ends done (removed)
+    board.apply({ type: 'step-started', step: step('destroy', 'web@3.service', 3) });
+    expect(board.rows.get('web@3.service')).toMatchObject({ status: 'running', phase: 'stopping' });
+    board.apply({ type: 'step-finished', step: step('destroy', 'web@3.service', 3) });
+    expect(board.rows.get('web@3.service')).toMatchObject({ status: 'done', phase: 'removed' });
+    // a step that fails without a health verdict fails the row
+    board.apply({ type: 'step-started', step: step('replace', 'web@2.service', 4) });
+    board.apply({
+      type: 'step-failed',
+      step: step('replace', 'web@2.service', 4),
+      error: { name: 'StateTimeoutError' },
+    });
+    expect(board.rows.get('web@2.service')).toMatchObject({ status: 'failed', phase: 'failed' });
+  });
+
+  it('a take-down the abort cancelled leaves the row as it was (not failed)', () => {
+    const board = new InstanceBoard();
+    board.apply({ type: 'plan', plan: { steps: [step('replace', 'web@2.service', 2)] } });
+    board.apply({ type: 'step-started', step: step('replace', 'web@2.service', 2) });
+    expect(board.rows.get('web@2.service')).toMatchObject({ status: 'running', phase: 'stopping' });
+    board.apply({
+      type: 'step-failed',
+      step: step('replace', 'web@2.service', 2),
+      error: { name: 'TakeDownCancelled', message: 'rollout aborted before web@2.service was taken down' },
+    });
+    expect(board.rows.get('web@2.service')).toMatchObject({ status: 'pending', phase: 'pending' });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The state of every instance as the events tell it, for the renderers: one row per unit,
- * moving through stopping → gone → starting → launched → healthy (or failed).
+ * moving through stopping → gone → starting → launched → healthy (or failed), and whether the
+ * rollout is working on it right now (its `status`).
  * Pure: it only folds events; it reads no clock and prints nothing.
  */
 
@@ -14,10 +15,22 @@ export type Phase =
   | 'removed'
   | 'failed';
 
+/**
+ * Whether the rollout is working on the instance: `pending` — no step of it runs (not started
+ * yet, or waiting for its next step); `running` — one of its steps runs; `done` — its step
+ * finished (healthy, removed, or nothing to do); `failed` — its step or health check failed.
+ * A later step (a surge spare's removal, a rollback) moves a done or failed row to `running` again.
+ */
+export type RowStatus = 'pending' | 'running' | 'done' | 'failed';
+
+/** The engine's error name for a take-down the abort stopped before it changed anything. */
+const TAKE_DOWN_CANCELLED = 'TakeDownCancelled';
+
 export interface InstanceRow {
   unit: string;
   index?: number;
   phase: Phase;
+  status: RowStatus;
   batch?: number;
   machineID?: string;
   /** systemd `active/sub`, when seen. */
@@ -40,6 +53,8 @@ export interface BoardEvent {
   currentState?: string;
   systemd?: { load?: string; active?: string; sub?: string };
   diagnosis?: string;
+  error?: { name?: string; code?: string; message?: string };
+  skipped?: boolean;
   plan?: { steps?: Array<{ action?: string; unit?: string; index?: number; batch?: number }> };
 }
 
@@ -57,6 +72,8 @@ export class InstanceBoard {
   batch: number | undefined;
   /** Rollback in progress. */
   rollingBack = false;
+  /** Each running step's unit → the row's phase and status before it started (to undo a cancelled one). */
+  private readonly beforeStep = new Map<string, Pick<InstanceRow, 'phase' | 'status'>>();
 
   /** Applies one event; returns the row it changed, if any. */
   apply(event: BoardEvent): InstanceRow | undefined {
@@ -67,6 +84,7 @@ export class InstanceBoard {
             this.rows.set(step.unit, {
               unit: step.unit,
               phase: 'pending',
+              status: 'pending',
               ...idx(step.index),
               ...bt(step.batch),
             });
@@ -83,6 +101,8 @@ export class InstanceBoard {
         if (step.toHash) row.toHash = step.toHash;
         else delete row.toHash;
         delete row.diagnosis;
+        this.beforeStep.set(step.unit, { phase: row.phase, status: row.status });
+        row.status = 'running';
         if (step.action && STOP_ACTIONS.has(step.action)) row.phase = 'stopping';
         else if (step.action && START_ACTIONS.has(step.action)) row.phase = 'starting';
         return row;
@@ -91,14 +111,26 @@ export class InstanceBoard {
         const step = event.step;
         if (!step?.unit || !isInstanceLike(step.unit)) return undefined;
         const row = this.row(step.unit, step.index);
+        this.beforeStep.delete(step.unit);
         if (step.action === 'destroy') row.phase = 'removed';
+        // a skipped step found nothing to do; a finished one left the unit as the step wants it
+        if (row.status !== 'failed') row.status = 'done';
         return row;
       }
       case 'step-failed': {
         const step = event.step;
         if (!step?.unit || !isInstanceLike(step.unit)) return undefined;
         const row = this.row(step.unit, step.index);
+        const before = this.beforeStep.get(step.unit);
+        this.beforeStep.delete(step.unit);
+        if (event.error?.name === TAKE_DOWN_CANCELLED && before) {
+          // the abort stopped the step before it touched the unit: it is as it was
+          row.phase = before.phase;
+          row.status = before.status;
+          return row;
+        }
         row.phase = 'failed';
+        row.status = 'failed';
         return row;
       }
       case 'state-observed': {
@@ -127,6 +159,7 @@ export class InstanceBoard {
         if (!event.unit) return undefined;
         const row = this.row(event.unit, event.index);
         row.phase = 'healthy';
+        row.status = 'done';
         if (event.machineID) row.machineID = event.machineID;
         return row;
       }
@@ -134,6 +167,7 @@ export class InstanceBoard {
         if (!event.unit) return undefined;
         const row = this.row(event.unit, event.index);
         row.phase = 'failed';
+        row.status = 'failed';
         if (event.diagnosis) row.diagnosis = event.diagnosis;
         if (event.machineID) row.machineID = event.machineID;
         return row;
@@ -149,7 +183,7 @@ export class InstanceBoard {
   private row(unit: string, index: number | undefined): InstanceRow {
     let row = this.rows.get(unit);
     if (!row) {
-      row = { unit, phase: 'pending', ...idx(index ?? indexOf(unit)) };
+      row = { unit, phase: 'pending', status: 'pending', ...idx(index ?? indexOf(unit)) };
       this.rows.set(unit, row);
     }
     return row;
