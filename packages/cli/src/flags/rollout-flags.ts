@@ -17,6 +17,11 @@ function intFlag(summary: string, env: string, min: number, extra: { default?: n
 export const strategyFlags = {
   'max-unavailable': intFlag('instances that may be down at once [default: 1]', 'FS_MAX_UNAVAILABLE', 0),
   'max-surge': intFlag('extra instances started before old ones stop [default: 0]', 'FS_MAX_SURGE', 0),
+  'max-parallel': intFlag(
+    'most steps of one batch in flight at once, e.g. creating many new instances [default: 50]',
+    'FS_MAX_PARALLEL',
+    1,
+  ),
   'machine-aware': Flags.boolean({
     summary: 'never take down two instances on one machine at once; finish a machine before the next',
     env: 'FS_MACHINE_AWARE',

@@ -8,6 +8,7 @@ export interface SpecFlags {
   force?: boolean | undefined;
   'max-unavailable'?: number | undefined;
   'max-surge'?: number | undefined;
+  'max-parallel'?: number | undefined;
   'machine-aware'?: boolean | undefined;
   'replace-mode'?: 'recreate' | 'in-place' | undefined;
   'min-healthy'?: number | undefined;
@@ -62,6 +63,7 @@ export function strategyFrom(flags: SpecFlags): Partial<RolloutSpec> {
   if (flags.force) spec.force = true;
   if (flags['max-unavailable'] !== undefined) spec.maxUnavailable = flags['max-unavailable'];
   if (flags['max-surge'] !== undefined) spec.maxSurge = flags['max-surge'];
+  if (flags['max-parallel'] !== undefined) spec.maxParallel = flags['max-parallel'];
   if (flags['machine-aware']) spec.machineAware = true;
   if (flags['replace-mode']) spec.replaceMode = flags['replace-mode'];
   if (flags['min-healthy'] !== undefined) spec.minHealthyMs = flags['min-healthy'];

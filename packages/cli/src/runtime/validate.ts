@@ -23,6 +23,7 @@ const FIELD_TO_FLAG: Record<string, string> = {
   count: '--count',
   maxUnavailable: '--max-unavailable',
   maxSurge: '--max-surge',
+  maxParallel: '--max-parallel',
   minHealthyMs: '--min-healthy',
   'timeouts.stop': '--stop-timeout',
   'timeouts.gone': '--gone-timeout',
