@@ -4,7 +4,10 @@ import { globalFlags } from './flags/global-flags.js';
 import { guessFormat, type OutputMode, resolveOutputMode } from './output/output-mode.js';
 import { buildErrorReport, type ErrorHintContext } from './render/error-report.js';
 import { printErrorReport } from './render/print-error.js';
+import { rerunCommand } from './runtime/command-line.js';
+import type { ConnectionSettings } from './runtime/connect.js';
 import type { Session } from './runtime/session.js';
+import { connectionSettings } from './runtime/settings.js';
 
 export type GlobalFlags = Interfaces.InferredFlags<typeof FsCommand.baseFlags>;
 
@@ -33,6 +36,20 @@ export abstract class FsCommand extends Command {
   protected setup(flags: GlobalFlags): OutputMode {
     this.mode = resolveOutputMode(flags, process.env, Boolean(process.stdout.isTTY));
     return this.mode;
+  }
+
+  /**
+   * `setup()` for a command that changes one service: also resolves the connection settings and
+   * records what error hints need (the service, the command line that resumes this run).
+   */
+  protected setupService(
+    flags: GlobalFlags,
+    service: string,
+  ): { mode: OutputMode; settings: ConnectionSettings } {
+    const mode = this.setup(flags);
+    const settings = connectionSettings(flags);
+    this.hintContext = { service, rerun: rerunCommand(process.argv.slice(2)), endpoint: settings.endpoint };
+    return { mode, settings };
   }
 
   /** Prints the success document (json) or result line (ndjson) and exits with the outcome's code. */

@@ -1,8 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { FsCommand } from '../base-command.js';
 import { createFlags } from '../flags/rollout-flags.js';
-import { rerunCommand } from '../runtime/command-line.js';
-import { connectionSettings } from '../runtime/settings.js';
 
 export default class Create extends FsCommand {
   static override summary = 'Create or update SERVICE from UNIT_FILE with a zero-downtime rolling update';
@@ -33,13 +31,7 @@ command to resume an interrupted rollout.`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Create);
-    const mode = this.setup(flags);
-    const settings = connectionSettings(flags);
-    this.hintContext = {
-      service: args.service,
-      rerun: rerunCommand(process.argv.slice(2)),
-      endpoint: settings.endpoint,
-    };
+    const { mode, settings } = this.setupService(flags, args.service);
     if (flags['dry-run'] && flags['steal-lock']) {
       const { UsageError } = await import('../usage-error.js');
       throw new UsageError('--dry-run conflicts with --steal-lock', { hint: 'a dry run takes no lock' });

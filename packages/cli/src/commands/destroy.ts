@@ -1,8 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { FsCommand } from '../base-command.js';
 import { strategyFlags } from '../flags/rollout-flags.js';
-import { rerunCommand } from '../runtime/command-line.js';
-import { connectionSettings } from '../runtime/settings.js';
 
 export default class Destroy extends FsCommand {
   static override summary =
@@ -25,13 +23,7 @@ export default class Destroy extends FsCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Destroy);
-    const mode = this.setup(flags);
-    const settings = connectionSettings(flags);
-    this.hintContext = {
-      service: args.service,
-      rerun: rerunCommand(process.argv.slice(2)),
-      endpoint: settings.endpoint,
-    };
+    const { mode, settings } = this.setupService(flags, args.service);
     const { checkServiceName } = await import('../runtime/unit-file.js');
     await checkServiceName(args.service);
     const { openSession } = await import('../runtime/session.js');

@@ -2,8 +2,6 @@ import { Args } from '@oclif/core';
 import { FsCommand } from '../base-command.js';
 import { strategyFlags } from '../flags/rollout-flags.js';
 import { strategyFrom } from '../runtime/build-spec.js';
-import { rerunCommand } from '../runtime/command-line.js';
-import { connectionSettings } from '../runtime/settings.js';
 
 export default class Rollback extends FsCommand {
   static override summary = 'Put the previous contents of SERVICE back, with the same zero-downtime strategy';
@@ -20,13 +18,7 @@ export default class Rollback extends FsCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Rollback);
-    const mode = this.setup(flags);
-    const settings = connectionSettings(flags);
-    this.hintContext = {
-      service: args.service,
-      rerun: rerunCommand(process.argv.slice(2)),
-      endpoint: settings.endpoint,
-    };
+    const { mode, settings } = this.setupService(flags, args.service);
     const { checkServiceName } = await import('../runtime/unit-file.js');
     await checkServiceName(args.service);
     const { withOwner } = await import('../runtime/create-flow.js');
