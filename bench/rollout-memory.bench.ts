@@ -1,11 +1,11 @@
-// Peak memory of a FS_BENCH_MEMORY_N-instance (default 200; the size is 1,000) rollout with
+// Peak memory of a FS_BENCH_MEMORY_N-instance (default 1,000, the size; about a minute) rollout with
 // batch FS_BENCH_MEMORY_BATCH (default 50), simulator in the same process. Ratio: peak heap during the
 // rollout ÷ heap just before it (the seeded cluster), sampled every 20 ms.
 import { rollout } from '@fleet-service/rollout';
 import { SETTINGS, simOnManualClock, unitFile } from './rollout-helpers.js';
 import type { BenchResult } from './run.js';
 
-const N = Number(process.env.FS_BENCH_MEMORY_N ?? 200);
+const N = Number(process.env.FS_BENCH_MEMORY_N ?? 1_000);
 const BATCH = Number(process.env.FS_BENCH_MEMORY_BATCH ?? 50);
 
 export default async function bench(): Promise<BenchResult[]> {

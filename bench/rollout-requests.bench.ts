@@ -1,12 +1,12 @@
-// Requests per replaced instance with 0 and FS_BENCH_UNRELATED (default 2,000; the size is
-// 10,000) unrelated units in the cluster, against the old fs's pattern (every 0.5 s: all pages of
+// Requests per replaced instance with 0 and FS_BENCH_UNRELATED (default 10,000, the issue's
+// size; smaller for a quick run) unrelated units in the cluster, against the old fs's pattern (every 0.5 s: all pages of
 // /units and /state) computed for the same runs. Goal: identical per-instance cost with and without.
 import { rollout } from '@fleet-service/rollout';
 import { addUnrelatedUnits, oldFsRequests, SETTINGS, simOnManualClock, unitFile } from './rollout-helpers.js';
 import type { BenchResult } from './run.js';
 
 const N = Number(process.env.FS_BENCH_REQUESTS_N ?? 10);
-const UNRELATED = Number(process.env.FS_BENCH_UNRELATED ?? 2_000);
+const UNRELATED = Number(process.env.FS_BENCH_UNRELATED ?? 10_000);
 
 async function run(unrelated: number) {
   const { sim, api, clock } = await simOnManualClock(5);
