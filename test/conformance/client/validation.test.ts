@@ -7,7 +7,7 @@
 import type { JobState } from '@fleet-service/fleet-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientSim, expectLocalRefusal, startClientSim } from '../support/client-sim.js';
-import { MACHINES_XXX_YYY, O } from '../support/reference.js';
+import { BAD_NAMES, GOOD_NAMES, MACHINES_XXX_YYY, O } from '../support/reference.js';
 
 const xfleet = (...pairs: [string, string][]) =>
   pairs.map(([name, value]) => ({ section: 'X-Fleet', name, value }));
@@ -24,47 +24,17 @@ describe('conformance (fleet-client): names, options, desiredState', () => {
   const createOk = async (name: string, options = O) =>
     expect(await cs.client.createUnit({ name, options })).toEqual({ contentsWritten: true });
 
-  it.each([
-    'foo.service',
-    'hello.mount',
-    'foo@123.service',
-    'foo@.service',
-    'yo.yo.service',
-    'hello@world.path',
-    'hello:world.service',
-    'yes@no\\.service',
-    'foo-bar.mount',
-    'jalapano_chips.service',
-    'foo@1.path',
-    'foo@1.socket',
-    'foo@1.target',
-    'foo@1.timer',
-    `${'a'.repeat(248)}.service`,
-  ])('§12.28 good name %s → created', async (name) => {
+  it.each([...GOOD_NAMES, `${'a'.repeat(248)}.service`])('§12.28 good name %s → created', async (name) => {
     await createOk(name);
     expect((await cs.client.getUnit(name))?.name).toBe(name);
   });
 
   it.each([
-    [`${'a'.repeat(250)}.service`, 'unit name exceeds maximum length (256)'],
+    ...BAD_NAMES,
+    // beyond fleet's list: bytes, not characters, count; names the URL could never carry
     [`${'é'.repeat(125)}.service`, 'unit name exceeds maximum length (256)'],
-    ['fooservice', 'unit name must contain "."'],
-    ['bar@foo', 'unit name must contain "."'],
-    ['foo.', 'unit name cannot end in "."'],
-    ['foo@foo.service.', 'unit name cannot end in "."'],
-    ['foo.bar', 'invalid unit type: "bar"'],
-    ['foo.servICE', 'invalid unit type: "servICE"'],
-    ['foo%.service', "invalid character '%' in unit name"],
-    ['foo$asd.service', "invalid character '$' in unit name"],
-    ['hello##.mount', "invalid character '#' in unit name"],
     ['yes/no.service', "invalid character '/' in unit name"],
-    ['this+that.mount', "invalid character '+' in unit name"],
     ['a b.service', "invalid character ' ' in unit name"],
-    ['dog=woof@.mount', 'invalid unit type for template: "mount"'],
-    ['@foo.service', 'unit name cannot start in "@"'],
-    ['@this.mount', 'invalid unit type for template: "mount"'],
-    ['foo@1.mount', 'invalid unit type for template: "mount"'],
-    ['foo@1.swap', 'invalid unit type for template: "swap"'],
   ])('§12.28/§12.39 bad name %s → refused before sending: %s', async (name, message) => {
     await expectLocalRefusal(cs, () => cs.client.createUnit({ name, options: O }), message);
   });

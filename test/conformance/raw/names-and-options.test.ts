@@ -3,50 +3,11 @@
  * (§7.2), as PUT /units/{name} answers them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE, J, MACHINES_XXX_YYY, O } from '../support/reference.js';
+import { BAD_NAMES, BASE, GOOD_NAMES, J, MACHINES_XXX_YYY, O } from '../support/reference.js';
 import { expectFleetError, expectNoContent, startWireSim, type WireSim } from '../support/wire-sim.js';
 
 const xfleet = (...pairs: [string, string][]) =>
   pairs.map(([name, value]) => ({ section: 'X-Fleet', name, value }));
-
-/** §7.1 good names from fleet's TestValidateName. */
-const GOOD_NAMES = [
-  'foo.service',
-  'hello.mount',
-  'foo@123.service',
-  'foo@.service',
-  'yo.yo.service',
-  'hello@world.path',
-  'hello:world.service',
-  'yes@no\\.service',
-  'foo-bar.mount',
-  'jalapano_chips.service',
-  ...['path', 'service', 'socket', 'target', 'timer'].map((t) => `foo@1.${t}`),
-];
-
-/** §7.1 bad names with the message of the first rule each breaks (rule order 2–8). */
-const BAD_NAMES: [string, string][] = [
-  [`${'a'.repeat(250)}.service`, 'unit name exceeds maximum length (256)'],
-  ['fooservice', 'unit name must contain "."'],
-  ['barmount', 'unit name must contain "."'],
-  ['bar@foo', 'unit name must contain "."'],
-  ['foo.', 'unit name cannot end in "."'],
-  ['foo.service.', 'unit name cannot end in "."'],
-  ['foo@foo.service.', 'unit name cannot end in "."'],
-  ['foo.bar', 'invalid unit type: "bar"'],
-  ['hello.cerveza', 'invalid unit type: "cerveza"'],
-  ['foo.servICE', 'invalid unit type: "servICE"'],
-  ['foo%.service', "invalid character '%' in unit name"],
-  ['foo$asd.service', "invalid character '$' in unit name"],
-  ['hello##.mount', "invalid character '#' in unit name"],
-  ['this+that.mount', "invalid character '+' in unit name"],
-  ['dog=woof@.mount', 'invalid unit type for template: "mount"'],
-  ['@foo.service', 'unit name cannot start in "@"'],
-  ['@this.mount', 'invalid unit type for template: "mount"'],
-  ...['automount', 'busname', 'device', 'mount', 'scope', 'slice', 'snapshot', 'swap'].map(
-    (t): [string, string] => [`foo@1.${t}`, `invalid unit type for template: "${t}"`],
-  ),
-];
 
 describe('conformance (raw HTTP): unit names and options', () => {
   let w: WireSim;
