@@ -109,7 +109,11 @@ async function runBatches(
     });
   }
   const byBatch = new Map<number, PlanStep[]>();
-  for (const s of plan.steps) byBatch.set(s.batch, [...(byBatch.get(s.batch) ?? []), s]);
+  for (const s of plan.steps) {
+    const batch = byBatch.get(s.batch);
+    if (batch) batch.push(s);
+    else byBatch.set(s.batch, [s]);
+  }
   const completed: PlanStep[] = [];
   const attempted: PlanStep[] = [];
   /** Steps of the batch in flight that started and have not finished. */

@@ -306,7 +306,11 @@ export function instanceBatches(
   if (!machineAware) return chunks(items, size);
   const key = (i: InstanceView) => i.machineID ?? `unscheduled:${i.name}`;
   const groups = new Map<string, InstanceView[]>();
-  for (const i of items) groups.set(key(i), [...(groups.get(key(i)) ?? []), i]);
+  for (const i of items) {
+    const group = groups.get(key(i));
+    if (group) group.push(i);
+    else groups.set(key(i), [i]);
+  }
   const remaining = [...groups.values()].flat();
   const out: InstanceView[][] = [];
   while (remaining.length > 0) {
