@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { resolveClientOptions } from './client-options.js';
 import { systemClock } from './clock.js';
@@ -23,7 +25,14 @@ describe('resolveClientOptions', () => {
       endpoint: { kind: 'unix', socketPath: '/var/run/fleet.sock' },
       timeoutMs: 5000,
       connectTimeoutMs: undefined,
-      retry: { limit: 3, initialDelay: 250, maxDelay: 4000, factor: 2 },
+      retry: {
+        maxRetryTime: 20_000,
+        firstContactTime: 2000,
+        initialDelay: 250,
+        maxDelay: 4000,
+        factor: 2,
+        limit: undefined,
+      },
       userAgent: 'fleet-service-client/0.1',
       keepAlive: true,
       tls: {},
@@ -38,6 +47,15 @@ describe('resolveClientOptions', () => {
     [{ retry: { limit: -1 } }, 'retry.limit', 'must be at least 0'],
     [{ retry: { limit: 1.5 } }, 'retry.limit', 'integer'],
     [{ retry: { factor: 0.5 } }, 'retry.factor', 'must be at least 1'],
+    [{ retry: { maxRetryTime: -1 } }, 'retry.maxRetryTime', 'must be at least 0'],
+    [{ retry: { maxRetryTime: Number.POSITIVE_INFINITY } }, 'retry.maxRetryTime', 'finite number'],
+    [{ retry: { firstContactTime: '2s' } }, 'retry.firstContactTime', 'finite number'],
+    [{ retry: 5 }, 'retry', 'expected an object'],
+    [{ connect: 'ssh://host' }, 'connect', 'function'],
+    [{ agent: {} }, 'agent', 'http.Agent'],
+    [{ agent: new http.Agent(), connect: () => new PassThrough() }, 'agent', 'not both'],
+    [{ agent: new http.Agent(), caFile: '/ca.pem' }, 'caFile', 'set it on the agent'],
+    [{ agent: new http.Agent(), keepAlive: false }, 'keepAlive', 'set it on the agent'],
     [{ retry: { initialDelay: 500, maxDelay: 100 } }, 'retry.maxDelay', 'at least retry.initialDelay'],
     [{ userAgent: 'a\r\nb' }, 'userAgent', 'single-line'],
     [{ clock: {} }, 'clock', 'Clock'],

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import type http from 'node:http';
 import { type Clock, systemClock } from './clock.js';
 import { DEFAULT_ENDPOINT, type FleetEndpoint, parseEndpoint } from './endpoint.js';
 import type { FleetError } from './errors.js';
-import { InvalidClientOptionsError } from './errors.js';
-import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from './retry.js';
+import { fail, hook, number } from './option-checks.js';
+import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions } from './retry-options.js';
+import type { ConnectFunction } from './transport-connect.js';
 
 /** Passed to `onRequest` just before each attempt is sent. */
 export interface RequestInfo {
@@ -61,8 +63,32 @@ export interface FleetClientOptions {
   key?: string | Buffer;
   /** Per-attempt timeouts. @default { request: 5000 } */
   timeout?: TimeoutOptions;
-  /** Retry settings for transient failures of idempotent requests. @default { limit: 3, initialDelay: 250, maxDelay: 4000, factor: 2 } */
+  /**
+   * Retry settings for transient failures (per the request's retry policy), bounded by time.
+   * @default { maxRetryTime: 20000, firstContactTime: 2000, initialDelay: 250, maxDelay: 4000, factor: 2 }
+   */
   retry?: RetryOptions;
+  /**
+   * Opens the connection for each new socket instead of the client: return a duplex stream to
+   * fleet's API (or a promise of one), e.g. an SSH channel from ssh2's `forwardOut` /
+   * `openssh_forwardOutStreamLocal`, or a socket from a SOCKS client. It is called with where the
+   * endpoint points (`{kind: 'unix', socketPath}` or `{kind: 'tcp', host, port, tls}`); for an
+   * `https:` endpoint the client runs TLS over the stream with the TLS options. Every request,
+   * retries and later pages included, goes through it; kept-alive streams are reused. A throw or
+   * rejection fails the request with FleetUnreachableError (retried if its `code` is a
+   * connection-refused kind, e.g. `ECONNREFUSED`). Not together with `agent`.
+   * @default undefined (the client opens unix sockets and TCP connections itself)
+   */
+  connect?: ConnectFunction;
+  /**
+   * The `http.Agent` (an `https.Agent` for `https:` endpoints) every request goes through, e.g.
+   * a SOCKS or tunnelling agent. The agent then owns connections, keep-alive and TLS, so the TLS
+   * options and `keepAlive` are refused with it, and `close()` does not destroy it. With a unix
+   * endpoint the request URL's host is the placeholder `domain-sock`: the agent must open the
+   * socket itself. Not together with `connect`.
+   * @default undefined (the client's own agent for the endpoint)
+   */
+  agent?: http.Agent;
   /** Clock used for the waits between retries. @default systemClock */
   clock?: Clock;
   /** `User-Agent` header. @default 'fleet-service-client/0.1' */
@@ -93,23 +119,12 @@ export interface ResolvedClientOptions {
   connectTimeoutMs: number | undefined;
   retry: ResolvedRetryOptions;
   clock: Clock;
+  connect: ConnectFunction | undefined;
+  agent: http.Agent | undefined;
   userAgent: string;
   keepAlive: boolean;
   onRequest: ((info: RequestInfo) => void) | undefined;
   onResponse: ((info: ResponseInfo) => void) | undefined;
-}
-
-function fail(option: string, why: string, cause?: unknown): never {
-  throw new InvalidClientOptionsError(`invalid fleet client option ${option}: ${why}`, option, cause);
-}
-
-function number(option: string, value: unknown, fallback: number, check: { min: number; integer?: boolean }) {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    fail(option, `expected a finite number, got ${String(value)}`);
-  if (check.integer && !Number.isInteger(value)) fail(option, `expected an integer, got ${value}`);
-  if (value < check.min) fail(option, `must be at least ${check.min}, got ${value}`);
-  return value;
 }
 
 function material(
@@ -136,10 +151,25 @@ function material(
   }
 }
 
-function hook<T>(option: string, value: unknown): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function') fail(option, 'expected a function');
-  return value as T;
+const AGENT_EXCLUDES = ['caFile', 'certFile', 'keyFile', 'ca', 'cert', 'key', 'keepAlive'] as const;
+
+function transportHooks(options: FleetClientOptions): {
+  connect: ConnectFunction | undefined;
+  agent: http.Agent | undefined;
+} {
+  const connect = hook<ConnectFunction>('connect', options.connect);
+  const agent = options.agent;
+  if (agent === undefined) return { connect, agent: undefined };
+  if (typeof (agent as { addRequest?: unknown } | null)?.addRequest !== 'function') {
+    fail('agent', 'expected an http.Agent (or https.Agent)');
+  }
+  if (connect !== undefined) fail('agent', 'give either agent or connect, not both');
+  for (const key of AGENT_EXCLUDES) {
+    if (options[key] !== undefined) {
+      fail(key, `not used with the agent option: set it on the agent you pass (it owns connections and TLS)`);
+    }
+  }
+  return { connect, agent };
 }
 
 /**
@@ -157,22 +187,7 @@ export function resolveClientOptions(options: FleetClientOptions = {}): Resolved
   const connectTimeoutMs =
     timeout.connect === undefined ? undefined : number('timeout.connect', timeout.connect, 0, { min: 1 });
 
-  const retryInput = options.retry ?? {};
-  if (typeof retryInput !== 'object' || retryInput === null) fail('retry', 'expected an object');
-  const retry: ResolvedRetryOptions = Object.freeze({
-    limit: number('retry.limit', retryInput.limit, DEFAULT_RETRY.limit, { min: 0, integer: true }),
-    initialDelay: number('retry.initialDelay', retryInput.initialDelay, DEFAULT_RETRY.initialDelay, {
-      min: 0,
-    }),
-    maxDelay: number('retry.maxDelay', retryInput.maxDelay, DEFAULT_RETRY.maxDelay, { min: 0 }),
-    factor: number('retry.factor', retryInput.factor, DEFAULT_RETRY.factor, { min: 1 }),
-  });
-  if (retry.maxDelay < retry.initialDelay) {
-    fail(
-      'retry.maxDelay',
-      `must be at least retry.initialDelay (${retry.initialDelay}), got ${retry.maxDelay}`,
-    );
-  }
+  const retry = resolveRetryOptions(options.retry);
 
   const clock = options.clock ?? systemClock;
   if (typeof clock?.sleep !== 'function' || typeof clock.now !== 'function') {
@@ -184,6 +199,8 @@ export function resolveClientOptions(options: FleetClientOptions = {}): Resolved
   }
   const keepAlive = options.keepAlive ?? true;
   if (typeof keepAlive !== 'boolean') fail('keepAlive', 'expected a boolean');
+
+  const { connect, agent } = transportHooks(options);
 
   const tls: ResolvedTls = {};
   const ca = material(options, 'caFile', 'ca');
@@ -203,6 +220,8 @@ export function resolveClientOptions(options: FleetClientOptions = {}): Resolved
     connectTimeoutMs,
     retry,
     clock,
+    connect,
+    agent,
     userAgent,
     keepAlive,
     onRequest: hook('onRequest', options.onRequest),

@@ -8,6 +8,7 @@ import {
   FleetRejectedError,
   FleetServerError,
   FleetTimeoutError,
+  FleetUnavailableError,
   FleetUnreachableError,
   FleetValidationError,
   InvalidClientOptionsError,
@@ -19,10 +20,13 @@ import {
   isFleetRejectedError,
   isFleetServerError,
   isFleetTimeoutError,
+  isFleetUnavailableError,
   isFleetUnreachableError,
   isFleetValidationError,
   isInvalidClientOptionsError,
   isInvalidEndpointError,
+  isNotFleetError,
+  NotFleetError,
 } from './errors.js';
 
 const all = [
@@ -32,6 +36,8 @@ const all = [
   [new FleetConflictError('m'), 'FleetConflictError', 'ERR_FLEET_CONFLICT', isFleetConflictError],
   [new FleetRejectedError('m'), 'FleetRejectedError', 'ERR_FLEET_REJECTED', isFleetRejectedError],
   [new FleetServerError('m'), 'FleetServerError', 'ERR_FLEET_SERVER', isFleetServerError],
+  [new FleetUnavailableError('m'), 'FleetUnavailableError', 'ERR_FLEET_UNAVAILABLE', isFleetUnavailableError],
+  [new NotFleetError('http://x', 'why'), 'NotFleetError', 'ERR_NOT_FLEET', isNotFleetError],
   [
     new FleetBadResponseError('m'),
     'FleetBadResponseError',

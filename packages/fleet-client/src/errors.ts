@@ -14,6 +14,8 @@ export const FLEET_ERROR_CODES = Object.freeze({
   conflict: 'ERR_FLEET_CONFLICT',
   rejected: 'ERR_FLEET_REJECTED',
   server: 'ERR_FLEET_SERVER',
+  unavailable: 'ERR_FLEET_UNAVAILABLE',
+  notFleet: 'ERR_NOT_FLEET',
   badResponse: 'ERR_FLEET_BAD_RESPONSE',
   invalidUnit: 'ERR_FLEET_INVALID_UNIT',
   invalidEndpoint: 'ERR_FLEET_INVALID_ENDPOINT',
@@ -141,11 +143,41 @@ export class FleetRejectedError extends FleetError {
   }
 }
 
-/** fleet answered 5xx, including 503 `fleet server unable to communicate with etcd`. */
+/** fleet answered 5xx other than 503, e.g. a 500 with an empty message (a registry error). */
 export class FleetServerError extends FleetError {
   override readonly name = 'FleetServerError';
   constructor(message: string, context: FleetErrorContext = {}) {
     super(message, FLEET_ERROR_CODES.server, { transient: true, ...context });
+  }
+}
+
+/**
+ * fleet is not serving: it answered 503 (`fleet server unable to communicate with etcd`, while
+ * fleetd starts, reconfigures or has lost etcd), and still did when the retry time budget ran
+ * out. Fleet did not act on the request. Like FleetUnreachableError, it is about where fleet
+ * is, not about the request: trying again later may work.
+ */
+export class FleetUnavailableError extends FleetError {
+  override readonly name = 'FleetUnavailableError';
+  constructor(message: string, context: FleetErrorContext = {}) {
+    super(message, FLEET_ERROR_CODES.unavailable, { transient: true, ...context });
+  }
+}
+
+/**
+ * The endpoint answered, but not as fleet: its responses carry no `Server: fleetd/…` header, or
+ * its answer could not be read as fleet's. Thrown by `verifyFleet`. The message is
+ * `<endpoint> is not a fleet API endpoint: <detail>`.
+ */
+export class NotFleetError extends FleetError {
+  override readonly name = 'NotFleetError';
+  /** The endpoint, as given to the client. */
+  declare readonly endpoint: string;
+  constructor(endpoint: string, detail: string, options: { cause?: unknown } = {}) {
+    super(`${endpoint} is not a fleet API endpoint: ${detail}`, FLEET_ERROR_CODES.notFleet, {
+      endpoint,
+      cause: options.cause,
+    });
   }
 }
 
@@ -234,6 +266,9 @@ export const isFleetConflictError = (e: unknown): e is FleetConflictError =>
 export const isFleetRejectedError = (e: unknown): e is FleetRejectedError =>
   hasCode(e, FLEET_ERROR_CODES.rejected);
 export const isFleetServerError = (e: unknown): e is FleetServerError => hasCode(e, FLEET_ERROR_CODES.server);
+export const isFleetUnavailableError = (e: unknown): e is FleetUnavailableError =>
+  hasCode(e, FLEET_ERROR_CODES.unavailable);
+export const isNotFleetError = (e: unknown): e is NotFleetError => hasCode(e, FLEET_ERROR_CODES.notFleet);
 export const isFleetBadResponseError = (e: unknown): e is FleetBadResponseError =>
   hasCode(e, FLEET_ERROR_CODES.badResponse);
 export const isFleetValidationError = (e: unknown): e is FleetValidationError =>

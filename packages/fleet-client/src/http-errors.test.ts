@@ -8,6 +8,7 @@ import {
   FleetNotFoundError,
   FleetRejectedError,
   FleetServerError,
+  FleetUnavailableError,
   isFleetError,
 } from './errors.js';
 import { createFleetClient } from './http-fleet-api.js';
@@ -46,7 +47,7 @@ describe('HTTP status → error class', () => {
     [415, 'expected 1 Content-Type, got 0', FleetRejectedError, 'ERR_FLEET_REJECTED'],
     [409, 'must provide DesiredState to update existing unit', FleetConflictError, 'ERR_FLEET_CONFLICT'],
     [500, '', FleetServerError, 'ERR_FLEET_SERVER'],
-    [503, 'fleet server unable to communicate with etcd', FleetServerError, 'ERR_FLEET_SERVER'],
+    [503, 'fleet server unable to communicate with etcd', FleetUnavailableError, 'ERR_FLEET_UNAVAILABLE'],
   ] as const)('%i → %s', async (status, message, type, code) => {
     server.use(http.put(`${API}/units/:name`, () => fleetError(status, message)));
     const error = await failure(client().createUnit({ name: 'web@1.service', options: O }));

@@ -6,6 +6,7 @@ import {
   FleetNotFoundError,
   FleetRejectedError,
   FleetServerError,
+  FleetUnavailableError,
 } from './errors.js';
 import type { TransportResponse } from './transport.js';
 
@@ -49,7 +50,8 @@ function attemptsSuffix(response: TransportResponse): string {
 
 /**
  * The FleetError for a non-success answer: 404 → FleetNotFoundError, 409 → FleetConflictError,
- * other 4xx → FleetRejectedError, 5xx → FleetServerError, anything else → FleetBadResponseError.
+ * other 4xx → FleetRejectedError, 503 → FleetUnavailableError (fleet is not serving, e.g. it cannot
+ * reach etcd), other 5xx → FleetServerError, anything else → FleetBadResponseError.
  * The message is `METHOD PATH failed (STATUS): fleet's message`, then `(N attempts)` and `(note)` if any.
  */
 export function errorFromResponse(
@@ -69,6 +71,7 @@ export function errorFromResponse(
   if (status === 404) return new FleetNotFoundError(message, context);
   if (status === 409) return new FleetConflictError(message, context);
   if (status >= 400 && status < 500) return new FleetRejectedError(message, context);
+  if (status === 503) return new FleetUnavailableError(message, context);
   if (status >= 500 && status < 600) return new FleetServerError(message, context);
   return new FleetBadResponseError(`${message}: unexpected status`, context);
 }

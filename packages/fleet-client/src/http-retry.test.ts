@@ -2,9 +2,9 @@ import { delay, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestInfo, ResponseInfo } from './client-options.js';
-import { FleetRejectedError, FleetServerError, FleetTimeoutError } from './errors.js';
+import { FleetRejectedError, FleetServerError, FleetTimeoutError, FleetUnavailableError } from './errors.js';
 import { createFleetClient } from './http-fleet-api.js';
-import type { RetryOptions } from './retry.js';
+import type { RetryOptions } from './retry-options.js';
 import { API, fleetEmpty, fleetError, fleetJson, MSW_ENDPOINT } from './test-helpers/fleet-responses.js';
 import { RecordingClock, StuckClock } from './test-helpers/recording-clock.js';
 
@@ -16,7 +16,7 @@ afterAll(() => server.close());
 const O = [{ section: 'Service', name: 'ExecStart', value: '/bin/true' }];
 const ETCD_DOWN = 'fleet server unable to communicate with etcd';
 
-function setup(retry: RetryOptions = { limit: 3, initialDelay: 10, maxDelay: 40, factor: 2 }) {
+function setup(retry: RetryOptions = { maxRetryTime: 70, initialDelay: 10, maxDelay: 40, factor: 2 }) {
   const clock = new RecordingClock();
   const requests: RequestInfo[] = [];
   const responses: ResponseInfo[] = [];
@@ -62,8 +62,8 @@ describe('retries', () => {
     expect(responses.every((r) => typeof r.duration === 'number' && r.duration >= 0)).toBe(true);
   });
 
-  it('gives up after limit + 1 attempts with the last error, naming the attempts; delays capped at maxDelay', async () => {
-    const { api, clock } = setup({ limit: 4, initialDelay: 10, maxDelay: 30, factor: 2 });
+  it('gives up when the time budget is spent (not after a count), with the last error naming the attempts', async () => {
+    const { api, clock } = setup({ maxRetryTime: 100, initialDelay: 10, maxDelay: 30, factor: 2 });
     const f = flaky(
       99,
       () => fleetError(500, ''),
@@ -72,22 +72,72 @@ describe('retries', () => {
     server.use(http.get(`${API}/units/:name`, f.resolver));
     const error = await api.getUnit('a.service').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FleetServerError);
-    expect((error as FleetServerError).attempts).toBe(5);
-    expect((error as Error).message).toBe('GET /fleet/v1/units/a.service failed (500) (5 attempts)');
-    expect(f.hits.count).toBe(5);
-    expect(clock.sleeps).toEqual([10, 20, 30, 30]);
+    expect((error as FleetServerError).attempts).toBe(6);
+    expect((error as Error).message).toBe('GET /fleet/v1/units/a.service failed (500) (6 attempts)');
+    expect(f.hits.count).toBe(6);
+    // delays capped at maxDelay; the last wait is cut so that no retry starts after 100 ms
+    expect(clock.sleeps).toEqual([10, 20, 30, 30, 10]);
+    expect(clock.now()).toBe(100);
   });
 
-  it('retry.limit 0 disables retrying', async () => {
-    const { api } = setup({ limit: 0 });
+  it('defect 8: a 503 "unable to communicate with etcd" is retried for the whole budget, then FleetUnavailableError', async () => {
+    const { api, clock } = setup({ maxRetryTime: 20_000 });
     const f = flaky(
-      1,
+      Number.POSITIVE_INFINITY,
       () => fleetError(503, ETCD_DOWN),
       () => fleetJson({}),
     );
     server.use(http.get(`${API}/machines`, f.resolver));
-    await expect(api.listMachines()).rejects.toBeInstanceOf(FleetServerError);
-    expect(f.hits.count).toBe(1);
+    const error = await api.listMachines().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FleetUnavailableError);
+    expect(error).toMatchObject({ code: 'ERR_FLEET_UNAVAILABLE', status: 503, transient: true });
+    expect((error as Error).message).toBe(
+      `GET /fleet/v1/machines failed (503): ${ETCD_DOWN} (${f.hits.count} attempts)`,
+    );
+    expect(clock.now()).toBe(20_000);
+    expect(f.hits.count).toBe(10);
+  });
+
+  it('defect 8: fleet back within the budget → the call succeeds', async () => {
+    const { api } = setup({ maxRetryTime: 20_000, initialDelay: 250, maxDelay: 4000 });
+    const f = flaky(
+      8, // 250+500+1000+2000+4000+4000+4000+4000 = 19.75 s of waits
+      () => fleetError(503, ETCD_DOWN),
+      () => fleetJson({ machines: [{ id: 'm1' }] }),
+    );
+    server.use(http.get(`${API}/machines`, f.resolver));
+    await expect(api.listMachines()).resolves.toEqual([{ id: 'm1' }]);
+    expect(f.hits.count).toBe(9);
+  });
+
+  it('the default budget is 20 s once fleet has answered', async () => {
+    const clock = new RecordingClock();
+    const api = createFleetClient({ endpoint: MSW_ENDPOINT, clock });
+    const f = flaky(
+      Number.POSITIVE_INFINITY,
+      () => fleetError(503, ETCD_DOWN),
+      () => fleetJson({}),
+    );
+    server.use(http.get(`${API}/units`, f.resolver));
+    await expect(api.listUnits()).rejects.toBeInstanceOf(FleetUnavailableError);
+    // the last wait is cut to the 250 ms left, so the 10th attempt starts at 20 s
+    expect(clock.sleeps).toEqual([250, 500, 1000, 2000, 4000, 4000, 4000, 4000, 250]);
+    expect(clock.now()).toBe(20_000);
+    expect(f.hits.count).toBe(10);
+  });
+
+  it('retry.maxRetryTime 0 disables retrying, as does retry.limit 0', async () => {
+    for (const retry of [{ maxRetryTime: 0 }, { limit: 0 }]) {
+      const { api } = setup(retry);
+      const f = flaky(
+        1,
+        () => fleetError(503, ETCD_DOWN),
+        () => fleetJson({}),
+      );
+      server.use(http.get(`${API}/machines`, f.resolver));
+      await expect(api.listMachines()).rejects.toBeInstanceOf(FleetUnavailableError);
+      expect(f.hits.count).toBe(1);
+    }
   });
 
   it('retries each page of a walk on its own, keeping the token', async () => {
@@ -151,7 +201,7 @@ describe('retries', () => {
     server.use(http.patch(`${API}/machines`, f.resolver));
     await expect(
       api.patchMachineMetadata([{ op: 'add', machineID: 'm', key: 'k', value: 'v' }]),
-    ).rejects.toBeInstanceOf(FleetServerError);
+    ).rejects.toBeInstanceOf(FleetUnavailableError);
     expect(f.hits.count).toBe(1);
   });
 
@@ -196,7 +246,7 @@ describe('retries', () => {
 
 describe('timeouts', () => {
   it('a handler that never answers gives FleetTimeoutError per attempt, retried for a GET', async () => {
-    const { api, responses } = setup({ limit: 1, initialDelay: 1, maxDelay: 1, factor: 1 });
+    const { api, responses } = setup({ maxRetryTime: 1, initialDelay: 1, maxDelay: 1, factor: 1 });
     const f = flaky(
       99,
       async () => {
@@ -241,7 +291,7 @@ describe('abort', () => {
 
   it('an abort during the wait between retries rejects with the signal’s reason', async () => {
     const clock = new StuckClock();
-    const api = createFleetClient({ endpoint: MSW_ENDPOINT, clock, retry: { limit: 3 } });
+    const api = createFleetClient({ endpoint: MSW_ENDPOINT, clock });
     const f = flaky(
       99,
       () => fleetError(503, ETCD_DOWN),
@@ -307,7 +357,7 @@ describe('hooks and headers', () => {
   });
 
   it('a 4xx is rejected without retry even with a generous budget', async () => {
-    const { api } = setup({ limit: 10 });
+    const { api } = setup({ maxRetryTime: 60_000 });
     const f = flaky(
       99,
       () => fleetError(400, 'bad'),

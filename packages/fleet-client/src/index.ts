@@ -21,6 +21,7 @@ export {
   FleetRejectedError,
   FleetServerError,
   FleetTimeoutError,
+  FleetUnavailableError,
   FleetUnreachableError,
   FleetValidationError,
   InvalidClientOptionsError,
@@ -32,10 +33,13 @@ export {
   isFleetRejectedError,
   isFleetServerError,
   isFleetTimeoutError,
+  isFleetUnavailableError,
   isFleetUnreachableError,
   isFleetValidationError,
   isInvalidClientOptionsError,
   isInvalidEndpointError,
+  isNotFleetError,
+  NotFleetError,
 } from './errors.js';
 export type {
   CallOptions,
@@ -75,8 +79,9 @@ export {
   X_FLEET_SECTION,
   xFleetValues,
 } from './requirements.js';
-export type { RetryOptions } from './retry.js';
-export { DEFAULT_RETRY, retryDelay } from './retry.js';
+export type { ResolvedRetryOptions, RetryOptions } from './retry-options.js';
+export { DEFAULT_RETRY, retryDelay } from './retry-options.js';
+export type { ConnectFunction, ConnectTarget } from './transport-connect.js';
 export type {
   FleetErrorBody,
   JobState,
@@ -100,3 +105,5 @@ export { parseUnitFile } from './unit-file-parse.js';
 export { groupBySection, serializeUnitFile } from './unit-file-serialize.js';
 export type { OptionProblem } from './validate-options.js';
 export { unknownFleetKeys, validateUnitOptions } from './validate-options.js';
+export type { VerifyFleetOptions } from './verify-fleet.js';
+export { verifyFleet } from './verify-fleet.js';

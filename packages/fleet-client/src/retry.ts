@@ -1,25 +1,6 @@
+import pRetry from 'p-retry';
 import type { Clock } from './clock.js';
-
-/** Backoff settings for retrying transient failures of idempotent requests. */
-export interface RetryOptions {
-  /** Retries after the first attempt (so `limit + 1` attempts at most); `0` disables retrying. @default 3 */
-  limit?: number;
-  /** Delay before the first retry, in milliseconds. @default 250 */
-  initialDelay?: number;
-  /** Upper bound for any single delay, in milliseconds. @default 4000 */
-  maxDelay?: number;
-  /** Each delay is the previous one times this factor (≥ 1). @default 2 */
-  factor?: number;
-}
-
-export type ResolvedRetryOptions = Readonly<Required<RetryOptions>>;
-
-export const DEFAULT_RETRY: ResolvedRetryOptions = Object.freeze({
-  limit: 3,
-  initialDelay: 250,
-  maxDelay: 4000,
-  factor: 2,
-});
+import { type ResolvedRetryOptions, retryDelay } from './retry-options.js';
 
 /**
  * Which failures a request may be retried after.
@@ -42,7 +23,7 @@ export interface FailureFacts {
   delivery: Delivery;
 }
 
-/** Is a retry allowed for this failure under this policy? (The attempt budget is checked separately.) */
+/** Is a retry allowed for this failure under this policy? (The time budget is checked separately.) */
 export function isRetryable(policy: RetryPolicy, failure: FailureFacts): boolean {
   if (!failure.transient) return false;
   switch (policy) {
@@ -55,17 +36,6 @@ export function isRetryable(policy: RetryPolicy, failure: FailureFacts): boolean
   }
 }
 
-/**
- * Delay before retry number `retry` (1 = the first retry): `initialDelay × factor^(retry-1)`,
- * capped at `maxDelay`. No jitter, so tests and logs are predictable.
- *
- * Worked example with the defaults: 250, 500, 1000 ms (then 2000, 4000, 4000, …).
- */
-export function retryDelay(retry: number, options: ResolvedRetryOptions): number {
-  const delay = options.initialDelay * options.factor ** Math.max(0, retry - 1);
-  return Math.min(options.maxDelay, delay);
-}
-
 /** Outcome of one attempt as the retry loop sees it. */
 export type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -73,32 +43,74 @@ export interface RetryLoopOptions<T> {
   retry: ResolvedRetryOptions;
   clock: Clock;
   signal?: AbortSignal | undefined;
+  /**
+   * The time budget in milliseconds, measured on `clock` from the start of the first attempt.
+   * Read after each failed attempt, so it may change during the call.
+   */
+  budget(): number;
   /** Decides, per outcome, whether another attempt is wanted (a resolved value can be a 503). */
   shouldRetry(outcome: AttemptOutcome<T>, attempt: number): boolean;
 }
 
+/** Carries an attempt's outcome through p-retry, which retries only on a rejection. */
+class AttemptEnded<T> extends Error {
+  constructor(
+    readonly outcome: AttemptOutcome<T>,
+    readonly wanted: boolean,
+  ) {
+    super('attempt ended');
+  }
+}
+
 /**
- * Runs `attempt(1)`, `attempt(2)`, … until `shouldRetry` says no or the budget (`retry.limit`) is
- * spent, waiting `retryDelay` between attempts through the injected clock. Resolves with the last
- * value or rethrows the last error. An abort during a wait rejects with the signal's reason.
+ * Runs `attempt(1)`, `attempt(2)`, … on p-retry until `shouldRetry` says no or the time budget
+ * is spent. p-retry has no built-in delay here (`minTimeout: 0`) and no wall-clock budget: the
+ * deadline is checked against `clock.now()` and the backoff slept with `clock.sleep`, so tests
+ * drive time by hand. A wait is cut short at the deadline, so the last retry starts at the latest
+ * when the budget ends. Resolves with the last value or rethrows the last error; an abort rejects
+ * with the signal's reason.
  */
 export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   options: RetryLoopOptions<T>,
 ): Promise<T> {
-  for (let attemptNumber = 1; ; attemptNumber++) {
-    let outcome: AttemptOutcome<T>;
-    try {
-      outcome = { ok: true, value: await attempt(attemptNumber) };
-    } catch (error) {
-      outcome = { ok: false, error };
-    }
-    const more = attemptNumber <= options.retry.limit && options.shouldRetry(outcome, attemptNumber);
-    if (!more) {
+  const { clock, signal, retry } = options;
+  const start = clock.now();
+  try {
+    return await pRetry(
+      async (attemptNumber) => {
+        let outcome: AttemptOutcome<T>;
+        try {
+          outcome = { ok: true, value: await attempt(attemptNumber) };
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          outcome = { ok: false, error };
+        }
+        if (options.shouldRetry(outcome, attemptNumber)) throw new AttemptEnded(outcome, true);
+        if (outcome.ok) return outcome.value;
+        throw new AttemptEnded(outcome, false);
+      },
+      {
+        retries: retry.limit ?? Number.POSITIVE_INFINITY,
+        minTimeout: 0,
+        maxTimeout: 0,
+        ...(signal === undefined ? {} : { signal }),
+        shouldRetry: async ({ error, retriesConsumed }) => {
+          if (!(error instanceof AttemptEnded) || !error.wanted) return false;
+          const remaining = start + options.budget() - clock.now();
+          if (remaining <= 0) return false;
+          await clock.sleep(Math.min(retryDelay(retriesConsumed + 1, retry), remaining), signal);
+          return true;
+        },
+      },
+    );
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (error instanceof AttemptEnded) {
+      const { outcome } = error as AttemptEnded<T>;
       if (outcome.ok) return outcome.value;
       throw outcome.error;
     }
-    options.signal?.throwIfAborted();
-    await options.clock.sleep(retryDelay(attemptNumber, options.retry), options.signal);
+    throw error;
   }
 }

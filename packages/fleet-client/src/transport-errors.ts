@@ -6,6 +6,7 @@ import {
   FleetUnreachableError,
 } from './errors.js';
 import type { FailureFacts } from './retry.js';
+import { isConnectFailure } from './transport-connect.js';
 
 /** What is known about the call when an attempt fails without a response. */
 export interface FailureContext {
@@ -115,6 +116,20 @@ export function classifyFailure(raw: unknown, ctx: FailureContext): ClassifiedFa
         { ...base, timeoutMs: ctx.timeoutMs, phase: 'request', transient: true },
       ),
       facts: { transient: true, delivery: 'maybe-delivered' },
+    };
+  }
+
+  if (isConnectFailure(cause)) {
+    // The caller's connect() failed: no stream, so fleet never saw the request. Retried only when
+    // its code says "nothing listening" (as for the client's own connections).
+    const transient = cause.code in NOT_CONNECTED;
+    const original = cause.cause instanceof Error ? cause.cause.message : String(cause.cause);
+    return {
+      error: new FleetUnreachableError(
+        `${op}: the connect option could not open a connection to ${ctx.endpoint}: ${original} (${cause.code})${suffix(ctx.attempt)}`,
+        { ...base, reason: cause.code, transient },
+      ),
+      facts: { transient, delivery: 'not-delivered' },
     };
   }
 

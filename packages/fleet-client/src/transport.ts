@@ -6,7 +6,7 @@ import type { ResolvedClientOptions } from './client-options.js';
 import type { FleetEndpoint } from './endpoint.js';
 import { type FleetError, FleetUnreachableError } from './errors.js';
 import { type AttemptOutcome, isRetryable, type RetryPolicy, withRetries } from './retry.js';
-import { createAgent } from './transport-agent.js';
+import { agentFor } from './transport-agent.js';
 import { type ClassifiedFailure, classifyFailure } from './transport-errors.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'DELETE' | 'PATCH';
@@ -51,8 +51,9 @@ function encodeQuery(query: ReadonlyArray<readonly [string, string]>): string {
 }
 
 /**
- * Sends requests to fleet over got with one retry layer (got's own retry is off), a per-attempt
- * timeout, the endpoint's agent (unix socket, http or https with TLS material), and the hooks.
+ * Sends requests to fleet over got with one retry layer bounded by time (p-retry; got's own retry
+ * is off), a per-attempt timeout, the agent (the caller's, one over the caller's `connect()`, or
+ * the endpoint's own: unix socket, http, https with TLS material), and the hooks.
  * Answers of any status are returned; failures without a response are thrown as FleetErrors;
  * an abort rejects with the signal's reason.
  */
@@ -60,13 +61,18 @@ export class FleetTransport {
   readonly endpoint: FleetEndpoint;
   readonly #options: ResolvedClientOptions;
   readonly #agent: http.Agent;
+  readonly #ownsAgent: boolean;
   readonly #got: Got;
   #closed = false;
+  /** Has any HTTP response come from the endpoint yet? Until then `retry.firstContactTime` applies. */
+  #contacted = false;
 
   constructor(options: ResolvedClientOptions) {
     this.#options = options;
     this.endpoint = options.endpoint;
-    this.#agent = createAgent(options.endpoint, options.tls, options.keepAlive);
+    const { agent, owned } = agentFor(options);
+    this.#agent = agent;
+    this.#ownsAgent = owned;
     this.#got = got.extend({
       agent:
         options.endpoint.kind === 'https' ? { https: this.#agent as https.Agent } : { http: this.#agent },
@@ -83,10 +89,16 @@ export class FleetTransport {
     });
   }
 
-  /** Destroys the agent's sockets. Requests made afterwards fail. */
+  /** Destroys the client's own agent's sockets (not a caller's `agent`). Requests made afterwards fail. */
   close(): void {
     this.#closed = true;
-    this.#agent.destroy();
+    if (this.#ownsAgent) this.#agent.destroy();
+  }
+
+  /** The retry time budget now: `firstContactTime` until fleet has answered once, then `maxRetryTime`. */
+  #budget(): number {
+    const { maxRetryTime, firstContactTime } = this.#options.retry;
+    return this.#contacted ? maxRetryTime : Math.min(firstContactTime, maxRetryTime);
   }
 
   async request(request: TransportRequest): Promise<TransportResponse> {
@@ -140,6 +152,7 @@ export class FleetTransport {
         this.#options.onResponse?.({ ...info, duration: performance.now() - started, error: failure.error });
         return { kind: 'failure', ...failure };
       }
+      this.#contacted = true;
       this.#options.onResponse?.({ ...info, status: res.statusCode, duration: performance.now() - started });
       const response: TransportResponse = {
         method,
@@ -174,6 +187,7 @@ export class FleetTransport {
       retry: this.#options.retry,
       clock: this.#options.clock,
       signal,
+      budget: () => this.#budget(),
       shouldRetry,
     });
     if (last.kind === 'failure') throw last.error satisfies FleetError;
