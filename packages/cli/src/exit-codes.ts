@@ -60,7 +60,10 @@ const CODE_TABLE: ReadonlyArray<readonly [ExitCodeValue, ReadonlySet<string>]> =
     ]),
   ],
   [ExitCode.LOCK_HELD, new Set(['ERR_ROLLOUT_LOCK_HELD', 'ERR_ROLLOUT_LOCK_LOST', 'ERR_ROLLOUT_DRIFT'])],
-  [ExitCode.FLEET_UNREACHABLE, new Set(['ERR_FLEET_UNREACHABLE', 'ERR_FLEET_TIMEOUT', 'ERR_NOT_FLEET'])],
+  [
+    ExitCode.FLEET_UNREACHABLE,
+    new Set(['ERR_FLEET_UNREACHABLE', 'ERR_FLEET_TIMEOUT', 'ERR_NOT_FLEET', 'ERR_FLEET_UNAVAILABLE']),
+  ],
   [
     ExitCode.FLEET_REJECTED,
     new Set([

@@ -1,5 +1,7 @@
 // @fleet-service/cli: the `fs` command. Its public surface is small: the pure pieces other
 // tools (and tests) may reuse. Commands are found by oclif (bin/run.js), not imported from here.
+
+export { NotFleetError } from '@fleet-service/fleet-client';
 export { GLOBAL_FLAGS_BEFORE_COMMAND, normalizeArgv } from './argv.js';
 export type { ExitCodeValue, ExitInput } from './exit-codes.js';
 export {
@@ -11,4 +13,4 @@ export {
 } from './exit-codes.js';
 export type { DurationBounds } from './flags/duration.js';
 export { formatDuration, parseDuration, parseInteger } from './flags/duration.js';
-export { NotFleetError, UsageError } from './usage-error.js';
+export { UsageError } from './usage-error.js';

@@ -14,18 +14,3 @@ export class UsageError extends Error {
     if (options.code) this.code = options.code;
   }
 }
-
-/** The endpoint answered, but not as fleet (no `Server: fleetd/…` header). Exits with code 3. */
-export class NotFleetError extends Error {
-  override name = 'NotFleetError';
-  readonly code = 'ERR_NOT_FLEET';
-  readonly endpoint: string;
-
-  constructor(endpoint: string, detail: string, options: { cause?: unknown } = {}) {
-    super(
-      `${endpoint} is not a fleet API endpoint: ${detail}`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.endpoint = endpoint;
-  }
-}

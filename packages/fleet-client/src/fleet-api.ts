@@ -66,7 +66,10 @@ export interface FleetApi {
   listMachines(options?: CallOptions): Promise<Machine[]>;
   /** `PATCH /machines` with `add`/`replace`/`remove` ops on metadata keys. */
   patchMachineMetadata(ops: MachineMetadataChange[], options?: CallOptions): Promise<void>;
-  /** fleetd version from the `Server: fleetd/X.Y.Z` header (cached after first response), e.g. `1.0.0`; `undefined` if not fleet. */
+  /**
+   * fleetd version from the `Server: fleetd/X.Y.Z` header (cached after first response), e.g.
+   * `1.0.0`; `undefined` if not fleet. A 503 that outlasts the retry budget is FleetUnavailableError.
+   */
   serverVersion(options?: CallOptions): Promise<string | undefined>;
 }
 

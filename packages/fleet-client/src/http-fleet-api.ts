@@ -259,6 +259,9 @@ export class HttpFleetApi implements FleetClient {
       retry: 'idempotent',
       signal: options.signal,
     });
+    // fleetd answers 503 while it cannot serve (no etcd): its header names a version, but the
+    // endpoint is not usable, and the retry budget is already spent. Say so.
+    if (response.status === 503) throw errorFromResponse(response);
     // #send caches the version when the answer carries fleetd's header.
     const seen = parseServerVersion(response.headers.server);
     if (seen !== undefined) return seen;

@@ -184,3 +184,29 @@ describe('unix socket transport (real server)', () => {
     expect(api.endpoint).toMatchObject({ kind: 'unix', socketPath });
   });
 });
+
+describe('retry budget: short until fleet first answers, then the full one', () => {
+  it('a wrong socket path fails after retry.firstContactTime (2 s), not the 20 s budget', async () => {
+    const temp = tempSocketDir();
+    cleanups.push(() => temp.remove());
+    const clock = new RecordingClock();
+    const api = createFleetClient({ endpoint: `unix://${path.join(temp.dir, 'nope.sock')}`, clock });
+    cleanups.push(() => api.close());
+    const error = await api.listUnits().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_FLEET_UNREACHABLE', reason: 'ENOENT', attempts: 5 });
+    expect(clock.sleeps).toEqual([250, 500, 1000, 250]);
+    expect(clock.now()).toBe(2000);
+  });
+
+  it('after a first answer, fleetd restarting (socket gone) is ridden out for the whole 20 s budget', async () => {
+    const server = await startUnixServer((_req, res) => sendFleetJson(res, 200, {}));
+    const clock = new RecordingClock();
+    const api = createFleetClient({ endpoint: server.endpoint, clock });
+    cleanups.push(() => api.close());
+    await api.listUnits();
+    await server.close(); // removes the socket file: ENOENT from now on
+    const error = await api.listMachines().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_FLEET_UNREACHABLE', reason: 'ENOENT', attempts: 10 });
+    expect(clock.now()).toBe(20_000);
+  });
+});

@@ -1,5 +1,5 @@
 import type { FleetApi } from '@fleet-service/fleet-client';
-import { NotFleetError, UsageError } from '../usage-error.js';
+import { UsageError } from '../usage-error.js';
 
 /** Connection settings from the global flags. */
 export interface ConnectionSettings {
@@ -49,25 +49,14 @@ function build(
   });
 }
 
-const TRANSPORT_CODES = new Set(['ERR_FLEET_UNREACHABLE', 'ERR_FLEET_TIMEOUT']);
-
 /**
- * The first read: asks for the `Server: fleetd/…` header. Unreachable endpoints fail with the
- * client's own error; an endpoint that answers but not as fleet fails with NotFleetError.
- * Returns fleetd's version, e.g. `1.0.0`.
+ * The first read: fleet-client's `verifyFleet` (the `Server: fleetd/…` header). Unreachable
+ * endpoints fail with the client's own error (fast: a client that never had a response retries
+ * only for `retry.firstContactTime`), a fleet that keeps answering 503 with FleetUnavailableError,
+ * and an endpoint that answers but not as fleet with NotFleetError (`ERR_NOT_FLEET`). Returns
+ * fleetd's version, e.g. `1.0.0`.
  */
 export async function checkIsFleet(api: FleetApi, endpoint: string, signal?: AbortSignal): Promise<string> {
-  let version: string | undefined;
-  try {
-    version = await api.serverVersion(signal ? { signal } : {});
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && TRANSPORT_CODES.has(code)) throw error;
-    if (signal?.aborted) throw error;
-    throw new NotFleetError(endpoint, `its answer was not fleet's (${(error as Error).message})`, {
-      cause: error,
-    });
-  }
-  if (!version) throw new NotFleetError(endpoint, 'its responses carry no "Server: fleetd/…" header');
-  return version;
+  const { verifyFleet } = await import('@fleet-service/fleet-client');
+  return verifyFleet(api, { endpoint, ...(signal ? { signal } : {}) });
 }
