@@ -1,4 +1,7 @@
+import http from 'node:http';
+import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetClientOptions } from './client-options.js';
 import { FleetUnreachableError } from './errors.js';
@@ -147,5 +150,29 @@ describe('the connect option (transport seam)', () => {
   it('a connect() that returns something else than a stream fails clearly', async () => {
     const api = client({ endpoint: 'http://fleet.test', connect: () => 'ssh://nope' as never });
     await expect(api.listUnits()).rejects.toThrow(/connect\(\) must return a duplex stream/);
+  });
+});
+
+describe('the agent option', () => {
+  it('sends every request through the caller’s agent, and close() leaves it to its owner', async () => {
+    const server = await tcpServer(pagedWith503());
+    const opened: string[] = [];
+    class CountingAgent extends http.Agent {
+      override createConnection(
+        options: net.NetConnectOpts,
+        callback?: (e: Error | null, s: Duplex) => void,
+      ) {
+        opened.push(`${(options as net.TcpNetConnectOpts).host}:${(options as net.TcpNetConnectOpts).port}`);
+        return super.createConnection(options, callback);
+      }
+    }
+    const agent = new CountingAgent({ keepAlive: true });
+    cleanups.push(() => agent.destroy());
+    const api = createFleetClient({ endpoint: server.endpoint, agent, clock: new RecordingClock() });
+    await expect(api.listUnits()).resolves.toHaveLength(2);
+    expect(server.seen).toHaveLength(4);
+    expect(opened).toEqual([`127.0.0.1:${server.port}`]);
+    api.close();
+    expect(Object.keys(agent.freeSockets)).toHaveLength(1); // not destroyed by the client
   });
 });

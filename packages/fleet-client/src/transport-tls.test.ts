@@ -2,6 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isFleetError } from './errors.js';
 import { createFleetClient } from './http-fleet-api.js';
+import { countingConnect } from './test-helpers/counting-connect.js';
 import { type LocalServer, sendFleetJson, startHttpsServer } from './test-helpers/local-server.js';
 import { RecordingClock } from './test-helpers/recording-clock.js';
 import { createTestPki, findOpenssl, type TestPki } from './test-helpers/tls-certs.js';
@@ -87,6 +88,27 @@ describe.skipIf(openssl === undefined)(
         ),
       );
       expect(attempts).toEqual([1]);
+    });
+
+    it('with the connect option, TLS runs over the stream connect() returns (server verified, client certificate sent)', async () => {
+      const via = countingConnect({ port: Number(new URL(server.endpoint).port) });
+      const { api } = client({
+        connect: via.connect,
+        ca: pki.pem.ca,
+        cert: pki.pem.clientCert,
+        key: pki.pem.clientKey,
+      });
+      await expect(api.listMachines()).resolves.toEqual([{ id: 'm1' }]);
+      expect(clientNames.at(-1)).toBe('fs-client');
+      expect(via.targets).toMatchObject([{ kind: 'tcp', host: '127.0.0.1', tls: true }]);
+      expect(via.lines).toEqual([]); // only ciphertext went through the stream
+
+      const wrongCa = countingConnect({ port: Number(new URL(server.endpoint).port) });
+      const { api: refused } = client({ connect: wrongCa.connect, ca: pki.pem.otherCa });
+      await expect(refused.listMachines()).rejects.toMatchObject({
+        code: 'ERR_FLEET_UNREACHABLE',
+        reason: 'SELF_SIGNED_CERT_IN_CHAIN',
+      });
     });
 
     it('without a client certificate the server refuses the connection', async () => {
