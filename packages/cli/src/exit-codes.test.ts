@@ -19,6 +19,7 @@ describe('decideExitCode', () => {
     ['ERR_FLEET_UNREACHABLE', 3],
     ['ERR_FLEET_TIMEOUT', 3],
     ['ERR_NOT_FLEET', 3],
+    ['ERR_FLEET_UNAVAILABLE', 3], // defect 8: a lasting 503 (no etcd) is unavailability, not a rejection
     ['ERR_FLEET_REJECTED', 4],
     ['ERR_FLEET_CONFLICT', 4],
     ['ERR_FLEET_NOT_FOUND', 4],
