@@ -32,7 +32,7 @@ import type { JobState, Machine, MetadataOp, Unit, UnitState } from './types.js'
 export interface FleetClient extends FleetApi {
   /** The parsed endpoint the client talks to. */
   readonly endpoint: FleetEndpoint;
-  /** Closes idle connections; the client cannot be used afterwards. */
+  /** Closes the client's own connections (an `agent` passed in is left to its owner); the client cannot be used afterwards. */
   close(): void;
 }
 
