@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { eventLine, summaryLine } from './event-lines.js';
+import { looseEvent } from './test-helpers/loose-event.js';
 
 const plain = new Chalk({ level: 0 });
 
@@ -44,11 +45,11 @@ describe('eventLine', () => {
     ],
     [{ type: 'rollback-started', reason: 'web@1.service failed' }, 'rolling back: web@1.service failed'],
   ])('%j', (event, line) => {
-    expect(eventLine(event, plain)).toBe(line);
+    expect(eventLine(looseEvent(event), plain)).toBe(line);
   });
 
   it('prints nothing for events without a line', () => {
-    expect(eventLine({ type: 'done' }, plain)).toBeUndefined();
+    expect(eventLine(looseEvent({ type: 'done' }), plain)).toBeUndefined();
   });
 });
 

@@ -1,6 +1,15 @@
+import type { RolloutEvent } from '@fleet-service/rollout';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutputMode } from '../output/output-mode.js';
 import { LiveRenderer } from './live-renderer.js';
+import { type LooseEvent, looseEvent } from './test-helpers/loose-event.js';
+
+/** The live view, fed events written with only the fields each test is about. */
+class Live extends LiveRenderer {
+  override onEvent(event: LooseEvent | RolloutEvent) {
+    super.onEvent(looseEvent(event as LooseEvent));
+  }
+}
 
 const mode: OutputMode = { format: 'text', live: true, color: false, verbose: false, quiet: false };
 const V1 = '1'.repeat(40);
@@ -72,7 +81,7 @@ afterEach(() => {
 describe('LiveRenderer (listr2 rows follow the instances)', () => {
   it('a row is idle until its step starts, spins while it runs, is done at once when healthy, fails at once, and runs again in a rollback', async () => {
     const out = capture();
-    const r = new LiveRenderer('web: rolling out', mode, { listrRenderer: 'test' });
+    const r = new Live('web: rolling out', mode, { listrRenderer: 'test' });
     const now = () => Date.now();
     const current = (unit: string) => statesOf(out).get(unit)?.at(-1);
     const forward = [
@@ -182,7 +191,7 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
 
   it('a surge spare is done when healthy, runs again for its removal and ends done; the header completes on success', async () => {
     const out = capture();
-    const r = new LiveRenderer('web: rolling out', mode, { listrRenderer: 'test' });
+    const r = new Live('web: rolling out', mode, { listrRenderer: 'test' });
     const now = () => Date.now();
     const steps = [step(1, 1, 'create', 'web@3.service'), step(2, 2, 'replace', 'web@1.service')];
     const remove = { ...step(3, 3, 'destroy', 'web@3.service'), role: 'surge' };
@@ -213,7 +222,7 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
 
   it('Ctrl-C: the notice goes under the header line by line, the header stays short and ends failed, not ✔', async () => {
     const out = capture();
-    const r = new LiveRenderer('web: rolling out', mode, { listrRenderer: 'test' });
+    const r = new Live('web: rolling out', mode, { listrRenderer: 'test' });
     const s = step(1, 1, 'replace', 'web@1.service');
     r.onEvent({
       type: 'plan',
@@ -251,7 +260,7 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
     for (const finishAll of [true, false]) {
       vi.restoreAllMocks();
       const out = capture();
-      const r = new LiveRenderer('web: destroying', mode, { listrRenderer: 'test' });
+      const r = new Live('web: destroying', mode, { listrRenderer: 'test' });
       const steps = [step(1, 1, 'destroy', 'web@1.service'), step(2, 1, 'destroy', 'web@2.service')];
       r.onEvent({ type: 'plan', plan: { steps }, time: Date.now() });
       await settle();

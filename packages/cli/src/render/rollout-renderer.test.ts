@@ -1,15 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutputMode } from '../output/output-mode.js';
 import { createRolloutRenderer } from './rollout-renderer.js';
+import { looseEvent } from './test-helpers/loose-event.js';
 
 const base: OutputMode = { format: 'text', live: false, color: false, verbose: false, quiet: false };
-const observed = (currentState: string, time: number) => ({
-  type: 'state-observed',
-  unit: 'web@1.service',
-  currentState,
-  machineID: '0123456789',
-  time,
-});
+const observed = (currentState: string, time: number) =>
+  looseEvent({
+    type: 'state-observed',
+    unit: 'web@1.service',
+    currentState,
+    machineID: '0123456789',
+    time,
+  });
 
 function capture() {
   const out: string[] = [];
