@@ -53,6 +53,21 @@ describe('eventLine', () => {
   });
 });
 
+describe('lock events name the holder', () => {
+  const lock = { owner: 'alice', host: 'build-7', pid: 4242, start: 0, expiry: 60_000, token: 't' };
+  it.each([
+    [{ type: 'lock-acquired', service: 'web', lock }, 'lock acquired by alice on build-7 (pid 4242)'],
+    [
+      { type: 'lock-acquired', service: 'web', lock, stolenFrom: { ...lock, owner: 'bob', pid: 7 } },
+      'lock acquired by alice on build-7 (pid 4242), taken over from bob on build-7 (pid 7)',
+    ],
+    [{ type: 'lock-lost', service: 'web', holder: lock }, 'lock lost to alice on build-7 (pid 4242)'],
+    [{ type: 'lock-lost', service: 'web' }, 'lock lost (lock unit gone)'],
+  ])('%j', (event, line) => {
+    expect(eventLine(looseEvent(event), plain)).toBe(line);
+  });
+});
+
 describe('summaryLine', () => {
   it('outcome, duration and counts', () => {
     expect(

@@ -71,6 +71,17 @@ function statesOf(out: string[]): Map<string, string[]> {
   return states;
 }
 
+/** The header's titles so far, in order. */
+function headerTitles(out: string[]): string[] {
+  return out
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Change)
+    .filter((c) => c.event === 'TITLE' && String(c.data).startsWith('web:'))
+    .map((c) => String(c.data));
+}
+
 /** Lets listr2 run its tasks (it starts them a few microtasks/ticks after `run`). */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -187,6 +198,7 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
     expect(states.get('web@3.service')).toEqual(['STARTED', 'WAITING', 'SKIPPED']); // never started
     expect(states.get('header')?.at(-1)).toBe('ROLLED_BACK'); // not ✔
     expect(out.join('')).toContain('↺ web: rolled-back in 900ms');
+    expect(headerTitles(out).at(-1)).toMatch(/^web: rolled back · /);
   });
 
   it('a surge spare is done when healthy, runs again for its removal and ends done; the header completes on success', async () => {
@@ -218,6 +230,8 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
     ]);
     expect(states.get('web@1.service')).toEqual(['STARTED', 'WAITING', 'STARTED', 'COMPLETED']);
     expect(states.get('header')?.at(-1)).toBe('COMPLETED');
+    // the finished frame says how the run ended, not "rolling out"
+    expect(headerTitles(out).at(-1)).toMatch(/^web: succeeded · batch 3 · \d+s$/);
   });
 
   it('Ctrl-C: the notice goes under the header line by line, the header stays short and ends failed, not ✔', async () => {
@@ -277,6 +291,39 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
         .split('\n')
         .filter((l) => l.includes('"TITLE"'));
       if (!finishAll) expect(titles.at(-1)).toMatch(/web: stopped/);
+    }
+  });
+
+  it('a terminal that reports 0 columns gets whole lines (80 columns), not one character per line', async () => {
+    const stdout = process.stdout as NodeJS.WriteStream & { columns: number; rows: number };
+    const saved = { isTTY: stdout.isTTY, columns: stdout.columns, rows: stdout.rows };
+    // what `script` or `docker exec -t` report: a terminal without a size
+    Object.assign(stdout, { isTTY: true, columns: 0, rows: 0 });
+    try {
+      const out = capture();
+      const r = new Live('web: rolling out', mode); // listr2's own drawing, as in a terminal
+      const steps = [step(1, 1, 'replace', 'web@1.service'), step(2, 1, 'replace', 'web@2.service')];
+      r.onEvent({ type: 'plan', plan: { steps }, time: Date.now() });
+      await settle();
+      r.onEvent({ type: 'step-started', step: steps[0], time: Date.now() });
+      await settle();
+      r.onEvent({
+        type: 'instance-healthy',
+        unit: 'web@1.service',
+        index: 1,
+        machineID: M1,
+        time: Date.now(),
+      });
+      await settle();
+      await r.finish({ service: 'web', outcome: 'succeeded', durationMs: 10 });
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's escape codes
+      const text = out.join('').replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+      const lines = text.split('\n').filter((l) => l.trim() !== '');
+      expect(lines.some((l) => l.includes('web@1.service') && l.includes('healthy'))).toBe(true);
+      expect(lines.filter((l) => l.trim().length === 1)).toEqual([]);
+      expect(stdout.columns).toBe(0); // put back afterwards
+    } finally {
+      Object.assign(stdout, saved);
     }
   });
 });

@@ -139,8 +139,8 @@ export class LiveRenderer implements RolloutRenderer {
         new Promise<void>((release) => {
           const slot: Slot = { task, release: () => release() };
           this.slots.set(row.unit, slot);
-          // listr2 starts every row at once; show each as its instance's steps say
-          this.setState(slot, row.status);
+          // listr2 starts every row at once (maybe only after events moved it): show it as it is now
+          this.setState(slot, row.status, this.rowTitle(row));
           if (this.ending) this.end(row.unit, slot); // the rollout ended before listr2 got here
         }),
     }));
