@@ -326,4 +326,25 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
       Object.assign(stdout, saved);
     }
   });
+
+  it('takes a rollback phase in its stride: a second plan and event types it does not know change nothing and throw nothing', async () => {
+    const out = capture();
+    const r = new Live('web: rolling out', mode, { listrRenderer: 'test' });
+    const s1 = step(1, 1, 'replace', 'web@1.service');
+    r.onEvent({ type: 'plan', plan: { steps: [s1] }, time: Date.now() });
+    await settle();
+    r.onEvent({ type: 'step-started', step: s1, time: Date.now() });
+    expect(() => {
+      r.onEvent({ type: 'rollback-started', reason: 'web@1.service failed', toHash: V1, time: Date.now() });
+      r.onEvent({
+        type: 'plan',
+        plan: { steps: [step(1, 1, 'destroy', 'web@9.service', V1)] },
+        time: Date.now(),
+      });
+      r.onEvent({ type: 'rollback-finished', service: 'web', rolloutId: 'r-1', time: Date.now() });
+      r.onEvent({ type: 'some-future-event', time: Date.now() });
+    }).not.toThrow();
+    await r.finish({ service: 'web', outcome: 'rolled-back', durationMs: 5 });
+    expect(headerTitles(out).at(-1)).toMatch(/^web: rolled back · /);
+  });
 });
