@@ -65,6 +65,14 @@ describe.runIf(cliIsBuilt())('fs failure paths (unix socket)', () => {
     expect(run.stderr).toMatch(/web@1\.service/);
     expect(run.stderr).toMatch(/failed/);
     expect(run.stderr).toMatch(/resume with: fs create web .*web-bad\.service/);
+    // where to read why: the unit's logs, on the machine (id and IP) it failed on
+    expect(run.stderr).toMatch(
+      /logs: fleetctl journal web@1\.service, or journalctl -u web@1\.service on machine [0-9a-f]{8} \(\d+\.\d+\.\d+\.\d+\)/,
+    );
+    // plain output: each state change once, never "absent" with a live systemd state
+    const states = run.stdout.split('\n').map((l) => l.replace(/^\S+ /, ''));
+    expect(states.filter((l, i) => l !== '' && l === states[i - 1])).toEqual([]);
+    expect(run.stdout).not.toMatch(/absent, systemd/);
     expect(hashes().filter((h) => h === V1).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -135,6 +143,23 @@ describe.runIf(cliIsBuilt())('fs failure paths (unix socket)', () => {
       expect(second.code).toBe(9);
       expect(second.stderr).toMatch(/locked by/);
       expect(second.stderr).toMatch(/--steal-lock/);
+      // the holder: owner, host, pid, since and expiry, in text and in JSON
+      expect(second.stderr).toMatch(
+        /lock held by \S+ on \S+ \(pid \d+\) since \d{4}-\S+Z, expires \d{4}-\S+Z/,
+      );
+      const json = parseJsonDoc(await runCli(['create', 'web', v2, '--json'], { env }));
+      expect(json).toMatchObject({
+        exitCode: 9,
+        error: {
+          holder: {
+            owner: expect.any(String),
+            host: expect.any(String),
+            pid: child.pid,
+            since: expect.stringMatching(/Z$/),
+            expires: expect.stringMatching(/Z$/),
+          },
+        },
+      });
       child.kill('SIGINT');
       const run = await done;
       expect(run.code).toBe(130);

@@ -1,6 +1,5 @@
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FleetBadResponseError,
   FleetConflictError,
@@ -13,12 +12,10 @@ import {
 } from './errors.js';
 import { createFleetClient } from './http-fleet-api.js';
 import { API, fleetEmpty, fleetError, fleetJson, MSW_ENDPOINT } from './test-helpers/fleet-responses.js';
+import { useMswServer } from './test-helpers/msw-server.js';
 import { RecordingClock } from './test-helpers/recording-clock.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
 const O = [{ section: 'Service', name: 'ExecStart', value: '/bin/true' }];
 

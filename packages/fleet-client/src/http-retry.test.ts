@@ -1,17 +1,14 @@
 import { delay, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RequestInfo, ResponseInfo } from './client-options.js';
 import { FleetRejectedError, FleetServerError, FleetTimeoutError, FleetUnavailableError } from './errors.js';
 import { createFleetClient } from './http-fleet-api.js';
 import type { RetryOptions } from './retry-options.js';
 import { API, fleetEmpty, fleetError, fleetJson, MSW_ENDPOINT } from './test-helpers/fleet-responses.js';
+import { useMswServer } from './test-helpers/msw-server.js';
 import { RecordingClock, StuckClock } from './test-helpers/recording-clock.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
 const O = [{ section: 'Service', name: 'ExecStart', value: '/bin/true' }];
 const ETCD_DOWN = 'fleet server unable to communicate with etcd';

@@ -1,15 +1,12 @@
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FleetRejectedError } from './errors.js';
 import { createFleetClient } from './http-fleet-api.js';
 import { API, fleetError, fleetJson, fleetPage, MSW_ENDPOINT } from './test-helpers/fleet-responses.js';
+import { useMswServer } from './test-helpers/msw-server.js';
 import { RecordingClock } from './test-helpers/recording-clock.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
 function client() {
   return createFleetClient({ endpoint: MSW_ENDPOINT, clock: new RecordingClock() });

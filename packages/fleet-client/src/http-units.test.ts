@@ -1,6 +1,5 @@
 import { delay, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FleetConflictError, FleetNotFoundError, FleetValidationError } from './errors.js';
 import { unitHash } from './hash.js';
 import { createFleetClient } from './http-fleet-api.js';
@@ -12,15 +11,13 @@ import {
   fleetPage,
   MSW_ENDPOINT,
 } from './test-helpers/fleet-responses.js';
+import { useMswServer } from './test-helpers/msw-server.js';
 import { RecordingClock } from './test-helpers/recording-clock.js';
 import type { Unit, UnitOption } from './types.js';
 import { goSystemdDeserialize } from './unit-file-go-lexer.js';
 import { serializeUnitFile } from './unit-file-serialize.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
 const O: UnitOption[] = [{ section: 'Service', name: 'ExecStart', value: '/bin/true' }];
 

@@ -26,6 +26,7 @@ export default class Destroy extends FsCommand {
     const { mode, settings } = this.setupService(flags, args.service);
     const { checkServiceName } = await import('../runtime/unit-file.js');
     await checkServiceName(args.service);
+    const { withOwner } = await import('../runtime/create-flow.js');
     const { openSession } = await import('../runtime/session.js');
     const session = await openSession(settings, mode, `${args.service}: destroying`);
     this.session = session;
@@ -37,7 +38,7 @@ export default class Destroy extends FsCommand {
         signal: session.interrupts.signal,
         onEvent: (e) => session.onEvent(e),
         pid: process.pid,
-        spec: destroySpec(flags),
+        spec: withOwner(destroySpec(flags)),
         ...(flags['batch-size'] ? { batchSize: flags['batch-size'] } : {}),
       });
     } finally {

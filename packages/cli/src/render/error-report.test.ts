@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import {
+  InstanceFailedError,
+  LockHeldError,
+  RolledBackError,
+  StateTimeoutError,
+} from '@fleet-service/rollout';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildErrorReport } from './error-report.js';
+import { printErrorReport } from './print-error.js';
 
 function coded(message: string, fields: Record<string, unknown>): Error {
   return Object.assign(new Error(message), fields);
@@ -25,7 +32,10 @@ describe('buildErrorReport', () => {
     expect(report.hint).toBe(
       'resume with: fs create web web.service, or put the previous version back with: fs rollback web',
     );
-    expect(report.details).toEqual(['web@2.service: systemd loaded/failed/failed on machine abcdef01']);
+    expect(report.details).toEqual([
+      'web@2.service: systemd loaded/failed/failed on machine abcdef01',
+      'logs: fleetctl journal web@2.service, or journalctl -u web@2.service on its machine',
+    ]);
     expect(report.context).toMatchObject({ unit: 'web@2.service', machineID: 'abcdef0123456789' });
   });
 
@@ -77,5 +87,104 @@ describe('buildErrorReport', () => {
       message: 'boom',
       code: 'ERR_INTERNAL',
     });
+  });
+
+  it('a failed instance points to its logs: fleetctl journal, or journalctl on the named machine and IP', () => {
+    const error = new RolledBackError(
+      'web',
+      new InstanceFailedError({
+        unit: 'web@1.service',
+        diagnosis: 'systemd reports failed/failed on 0123abcd',
+        machineID: '0123abcd4567',
+      }),
+    );
+    const report = buildErrorReport(error, {
+      exitCode: 7,
+      service: 'web',
+      lastFailure: {
+        unit: 'web@1.service',
+        diagnosis: 'systemd reports failed/failed on 0123abcd',
+        machineID: '0123abcd4567',
+        primaryIP: '10.0.0.2',
+        systemd: { load: 'loaded', active: 'failed', sub: 'failed' },
+      },
+    });
+    expect(report.details).toContain(
+      'logs: fleetctl journal web@1.service, or journalctl -u web@1.service on machine 0123abcd (10.0.0.2)',
+    );
+    expect(report.context.logs).toEqual({
+      unit: 'web@1.service',
+      fleetctl: 'fleetctl journal web@1.service',
+      journalctl: 'journalctl -u web@1.service',
+      machineID: '0123abcd4567',
+      primaryIP: '10.0.0.2',
+    });
+  });
+
+  it('a timed-out wait without an instance-failed event still names the unit whose logs to read', () => {
+    const error = new StateTimeoutError({
+      unit: 'web@3.service',
+      phase: 'healthy',
+      waitedFor: 'active',
+      lastSeen: 'activating/start',
+      timeoutMs: 1000,
+    });
+    expect(buildErrorReport(error, { exitCode: 5 }).details).toContain(
+      'logs: fleetctl journal web@3.service, or journalctl -u web@3.service on its machine',
+    );
+    // not for errors that are not about a unit coming up
+    expect(
+      buildErrorReport(Object.assign(new Error('x'), { code: 'ERR_ROLLOUT_DRIFT', unit: 'web@3.service' }), {
+        exitCode: 9,
+      }).details.join('\n'),
+    ).not.toContain('logs:');
+  });
+});
+
+describe('a held lock names its holder (owner, host, pid, since, expiry)', () => {
+  const holder = {
+    owner: 'alice',
+    host: 'build-7',
+    pid: 4242,
+    start: Date.UTC(2026, 0, 2, 3, 4, 5),
+    expiry: Date.UTC(2026, 0, 2, 3, 5, 5),
+    token: 'secret-token',
+  };
+  const capture = () => {
+    const out: string[] = [];
+    const write = (chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(write);
+    vi.spyOn(process.stderr, 'write').mockImplementation(write);
+    return out;
+  };
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('in text', () => {
+    const report = buildErrorReport(new LockHeldError('web', holder), { exitCode: 9, service: 'web' });
+    const out = capture();
+    printErrorReport(report, { format: 'text', color: false, verbose: false });
+    expect(out.join('')).toContain(
+      'lock held by alice on build-7 (pid 4242) since 2026-01-02T03:04:05.000Z, expires 2026-01-02T03:05:05.000Z',
+    );
+  });
+
+  it('in JSON, without the lock token', () => {
+    const report = buildErrorReport(new LockHeldError('web', holder), { exitCode: 9, service: 'web' });
+    const out = capture();
+    printErrorReport(report, { format: 'json', color: false, verbose: false });
+    const doc = JSON.parse(out.join(''));
+    expect(doc.error.holder).toEqual({
+      owner: 'alice',
+      host: 'build-7',
+      pid: 4242,
+      since: '2026-01-02T03:04:05.000Z',
+      expires: '2026-01-02T03:05:05.000Z',
+    });
+    expect(JSON.stringify(doc)).not.toContain('secret-token');
   });
 });

@@ -1,4 +1,25 @@
+import type { LockInfo, SystemdView } from '@fleet-service/rollout';
 import type { ExitCodeValue } from '../exit-codes.js';
+import { lockHolder, shortId } from './event-lines.js';
+
+/** The instance that failed, as the `instance-failed` event told it, plus its machine's IP when known. */
+export interface FailedInstance {
+  unit: string;
+  diagnosis?: string;
+  machineID?: string;
+  /** The machine's IP (from fleet's machine list). */
+  primaryIP?: string;
+  systemd?: SystemdView;
+}
+
+/** Where to read a failed unit's logs: fleetctl from anywhere, or journalctl on its machine. */
+export interface LogsHint {
+  unit: string;
+  fleetctl: string;
+  journalctl: string;
+  machineID?: string;
+  primaryIP?: string;
+}
 
 /** What the command knows that makes a hint concrete. */
 export interface ErrorHintContext {
@@ -8,8 +29,8 @@ export interface ErrorHintContext {
   rerun?: string;
   /** The endpoint in use. */
   endpoint?: string;
-  /** The last `instance-failed` event seen, for diagnostics. */
-  lastFailure?: Record<string, unknown>;
+  /** The last instance that failed, for diagnostics and the logs hint. */
+  lastFailure?: FailedInstance;
 }
 
 /** An error as fs reports it: one sentence, a hint, diagnostics, and machine-readable context. */
@@ -69,6 +90,8 @@ export function buildErrorReport(
     const value = field(err, name);
     if (value !== undefined) context[name] = value;
   }
+  const holder = lockInfoOf(field(err, 'holder'));
+  if (holder) context.holder = holderView(holder);
   let [first, ...rest] = err.message.split('\n');
   let details = rest.map((l) => l.trim()).filter((l) => l && !/^See more help with/.test(l));
   // oclif wraps flag errors as "Parsing --flag\n\t<our message>": lead with our message.
@@ -85,6 +108,12 @@ export function buildErrorReport(
     }
   }
   details.push(...diagnostics(err, ctx.lastFailure));
+  if (holder) details.push(holderLine(holder));
+  const logs = logsHint(err, ctx.lastFailure);
+  if (logs) {
+    context.logs = logs;
+    details.push(logsLine(logs));
+  }
   const report: ErrorReport = {
     name: err.name,
     code,
@@ -140,23 +169,98 @@ function hintFor(code: string, err: Error, ctx: ErrorHintContext): string | unde
 }
 
 /** Lines about the failing instance: its systemd states and machine, and what was last seen. */
-function diagnostics(err: Error, lastFailure: Record<string, unknown> | undefined): string[] {
+function diagnostics(err: Error, lastFailure: FailedInstance | undefined): string[] {
   const lines: string[] = [];
-  const source = lastFailure ?? {};
-  const unit = text(field(err, 'unit')) || text(source.unit);
-  const diagnosis = text(field(err, 'diagnosis')) || text(source.diagnosis);
-  const systemd = field(err, 'systemd') ?? source.systemd;
-  const machine = text(field(err, 'machineID')) || text(source.machineID);
+  const unit = text(field(err, 'unit')) || (lastFailure?.unit ?? '');
+  const diagnosis = text(field(err, 'diagnosis')) || (lastFailure?.diagnosis ?? '');
+  const systemd = (field(err, 'systemd') ?? lastFailure?.systemd) as Record<string, unknown> | undefined;
+  const machine = text(field(err, 'machineID')) || (lastFailure?.machineID ?? '');
   const lastSeen = field(err, 'lastSeen');
   if (diagnosis && !err.message.includes(diagnosis)) lines.push(`diagnosis: ${diagnosis}`);
   if (unit && (systemd || machine)) {
-    const s = systemd as Record<string, unknown> | undefined;
-    const states = s
-      ? `${text(s.load ?? s.systemdLoadState)}/${text(s.active ?? s.systemdActiveState)}/${text(s.sub ?? s.systemdSubState)}`
+    const states = systemd
+      ? `${text(systemd.load ?? systemd.systemdLoadState)}/${text(systemd.active ?? systemd.systemdActiveState)}/${text(systemd.sub ?? systemd.systemdSubState)}`
       : 'no systemd state';
     lines.push(`${unit}: systemd ${states}${machine ? ` on machine ${machine.slice(0, 8)}` : ''}`);
   }
   if (lastSeen !== undefined && !err.message.includes('last seen'))
     lines.push(`last seen: ${text(lastSeen)}`);
   return lines;
+}
+
+/** The error's cause chain, outermost first (bounded: a cycle ends it). */
+function causeChain(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err; e !== undefined && e !== null && chain.length < 8; e = field(e, 'cause')) {
+    if (chain.includes(e)) break;
+    chain.push(e);
+  }
+  return chain;
+}
+
+/** Errors about one unit that did not come up: its logs say why. */
+const UNIT_FAILURE_CODES = new Set([
+  'ERR_ROLLOUT_INSTANCE_FAILED',
+  'ERR_ROLLOUT_STATE_TIMEOUT',
+  'ERR_ROLLOUT_DEADLINE',
+]);
+
+/** An instance unit name (`web@1.service`, `web.service`), not the template or fs's own units. */
+function isInstanceUnit(unit: string): boolean {
+  return /^[^@]+@\d+\.service$/.test(unit) || /^[^@]+\.service$/.test(unit);
+}
+
+/**
+ * Where the failed unit's logs are: the failed instance the events told of, else a unit named by
+ * the error or its causes (a timed-out wait, a failure inside a rollback). Only for failures of an
+ * instance: a lock, usage or connection error has no unit logs to read.
+ */
+export function logsHint(err: unknown, lastFailure: FailedInstance | undefined): LogsHint | undefined {
+  const failed = causeChain(err).find(
+    (e) => UNIT_FAILURE_CODES.has(text(field(e, 'code'))) && isInstanceUnit(text(field(e, 'unit'))),
+  );
+  const unit = lastFailure?.unit ?? (failed ? text(field(failed, 'unit')) : undefined);
+  if (!unit) return undefined;
+  const machineID =
+    lastFailure?.unit === unit ? lastFailure.machineID : text(field(failed, 'machineID')) || undefined;
+  return {
+    unit,
+    fleetctl: `fleetctl journal ${unit}`,
+    journalctl: `journalctl -u ${unit}`,
+    ...(machineID ? { machineID } : {}),
+    ...(lastFailure?.unit === unit && lastFailure.primaryIP ? { primaryIP: lastFailure.primaryIP } : {}),
+  };
+}
+
+/** `logs: fleetctl journal web@1.service, or journalctl -u web@1.service on machine 0123abcd (10.0.0.2)` */
+function logsLine(logs: LogsHint): string {
+  const where = logs.machineID
+    ? ` on machine ${shortId(logs.machineID)}${logs.primaryIP ? ` (${logs.primaryIP})` : ''}`
+    : ' on its machine';
+  return `logs: ${logs.fleetctl}, or ${logs.journalctl}${where}`;
+}
+
+function lockInfoOf(value: unknown): LockInfo | undefined {
+  const v = value as Partial<LockInfo> | undefined;
+  if (!v || typeof v !== 'object' || typeof v.owner !== 'string' || typeof v.host !== 'string')
+    return undefined;
+  return v as LockInfo;
+}
+
+/** A lock holder for JSON output: who, where, since and until when (ISO), without the lock's token. */
+function holderView(lock: LockInfo): Record<string, unknown> {
+  return {
+    owner: lock.owner,
+    host: lock.host,
+    pid: lock.pid,
+    ...(Number.isFinite(lock.start) ? { since: new Date(lock.start).toISOString() } : {}),
+    ...(Number.isFinite(lock.expiry) ? { expires: new Date(lock.expiry).toISOString() } : {}),
+  };
+}
+
+/** `lock held by alice on build-1 (pid 4242) since …, expires …` */
+function holderLine(lock: LockInfo): string {
+  const since = Number.isFinite(lock.start) ? ` since ${new Date(lock.start).toISOString()}` : '';
+  const until = Number.isFinite(lock.expiry) ? `, expires ${new Date(lock.expiry).toISOString()}` : '';
+  return `lock held by ${lockHolder(lock)}${since}${until}`;
 }

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { eventLine, summaryLine } from './event-lines.js';
+import { looseEvent } from './test-helpers/loose-event.js';
 
 const plain = new Chalk({ level: 0 });
 
@@ -44,11 +45,26 @@ describe('eventLine', () => {
     ],
     [{ type: 'rollback-started', reason: 'web@1.service failed' }, 'rolling back: web@1.service failed'],
   ])('%j', (event, line) => {
-    expect(eventLine(event, plain)).toBe(line);
+    expect(eventLine(looseEvent(event), plain)).toBe(line);
   });
 
   it('prints nothing for events without a line', () => {
-    expect(eventLine({ type: 'done' }, plain)).toBeUndefined();
+    expect(eventLine(looseEvent({ type: 'done' }), plain)).toBeUndefined();
+  });
+});
+
+describe('lock events name the holder', () => {
+  const lock = { owner: 'alice', host: 'build-7', pid: 4242, start: 0, expiry: 60_000, token: 't' };
+  it.each([
+    [{ type: 'lock-acquired', service: 'web', lock }, 'lock acquired by alice on build-7 (pid 4242)'],
+    [
+      { type: 'lock-acquired', service: 'web', lock, stolenFrom: { ...lock, owner: 'bob', pid: 7 } },
+      'lock acquired by alice on build-7 (pid 4242), taken over from bob on build-7 (pid 7)',
+    ],
+    [{ type: 'lock-lost', service: 'web', holder: lock }, 'lock lost to alice on build-7 (pid 4242)'],
+    [{ type: 'lock-lost', service: 'web' }, 'lock lost (lock unit gone)'],
+  ])('%j', (event, line) => {
+    expect(eventLine(looseEvent(event), plain)).toBe(line);
   });
 });
 

@@ -1,72 +1,73 @@
 /**
  * Plain text for engine events and results: one line per event, no escape codes unless colours
  * are on. Used for non-terminal output (CI, pipes) and for the summary in every text mode.
+ * Events are the engine's own `RolloutEvent`; a type this version does not know prints nothing.
  */
+import type { LockInfo, RolloutEvent, RolloutResult } from '@fleet-service/rollout';
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../flags/duration.js';
-import type { BoardEvent } from './instance-board.js';
-
-/** A loose view of RolloutEvent with the fields the lines use. */
-export interface LineEvent extends BoardEvent {
-  step?: BoardEvent['step'] & { reason?: string; id?: string };
-  durationMs?: number;
-  reason?: string;
-  owner?: string;
-  holder?: unknown;
-  hash?: string;
-  plan?: BoardEvent['plan'] & {
-    summary?: {
-      create?: number;
-      replace?: number;
-      unchanged?: number;
-      remove?: number;
-      templateChanged?: boolean;
-    };
-  };
-}
 
 export function shortId(id: string | undefined): string {
   return id ? id.slice(0, 8) : '-';
 }
 
-/** Text of one event, or `undefined` for events that print nothing. */
-export function eventLine(e: LineEvent, c: ChalkInstance): string | undefined {
+/** `alice on build-1 (pid 4242)`: who holds (or held) a lock. */
+export function lockHolder(lock: Pick<LockInfo, 'owner' | 'host' | 'pid'>): string {
+  return `${lock.owner} on ${lock.host} (pid ${lock.pid})`;
+}
+
+/** The systemd triple as `loaded/active/running` (`?` for a part not seen). */
+export function systemdText(s: { load?: string; active?: string; sub?: string }): string {
+  return `${s.load ?? '?'}/${s.active ?? '?'}/${s.sub ?? '?'}`;
+}
+
+type EventOf<T extends RolloutEvent['type']> = Extract<RolloutEvent, { type: T }>;
+
+/**
+ * A polled state as one line. A unit fleet no longer lists whose old instance systemd still
+ * reports (the wait after a destroy) says so, rather than "absent, systemd active/running".
+ */
+export function observedLine(e: EventOf<'state-observed'>, c: ChalkInstance): string {
+  const on = e.machineID ? ` on ${shortId(e.machineID)}` : '';
+  if (e.currentState === undefined && e.machineID === undefined) {
+    if (!e.systemd) return c.dim(`${e.unit}: absent`);
+    const hash = e.hash ? ` (${e.hash.slice(0, 7)})` : '';
+    return c.dim(
+      `${e.unit}: destroyed; old instance${hash} still ${e.systemd.active ?? '?'}/${e.systemd.sub ?? '?'}`,
+    );
+  }
+  const sd = e.systemd ? `, systemd ${systemdText(e.systemd)}` : '';
+  return c.dim(`${e.unit}: ${e.currentState ?? 'no state'}${on}${sd}`);
+}
+
+/** Text of one event, or `undefined` for events that print nothing (and for unknown types). */
+export function eventLine(e: RolloutEvent, c: ChalkInstance): string | undefined {
   switch (e.type) {
     case 'plan': {
-      const s = e.plan?.summary;
+      const s = e.plan?.summary; // tolerant: a line must never break the rollout's rendering
       if (!s) return 'plan computed';
-      return `plan: ${s.create ?? 0} to create, ${s.replace ?? 0} to replace, ${s.unchanged ?? 0} unchanged, ${
-        s.remove ?? 0
-      } to remove${s.templateChanged ? ', template changed' : ''}`;
+      return `plan: ${s.create} to create, ${s.replace} to replace, ${s.unchanged} unchanged, ${s.remove} to remove${
+        s.templateChanged ? ', template changed' : ''
+      }`;
     }
     case 'lock-acquired':
-      return `lock acquired${e.owner ? ` by ${e.owner}` : ''}`;
+      if (!e.lock) return 'lock acquired';
+      return `lock acquired by ${lockHolder(e.lock)}${e.stolenFrom ? c.yellow(`, taken over from ${lockHolder(e.stolenFrom)}`) : ''}`;
     case 'lock-lost':
-      return c.red(`lock lost${e.reason ? `: ${e.reason}` : ''}`);
+      return c.red(`lock lost${e.holder ? ` to ${lockHolder(e.holder)}` : ' (lock unit gone)'}`);
     case 'step-started': {
       const s = e.step;
-      if (!s) return undefined;
-      const batch = s.batch !== undefined ? ` (batch ${s.batch})` : '';
       const why = s.reason ? c.dim(` — ${s.reason}`) : '';
-      return `${s.unit ?? ''}: ${s.action ?? 'step'}${batch}${why}`;
+      return `${s.unit}: ${s.action} (batch ${s.batch})${why}`;
     }
-    case 'step-finished': {
-      const s = e.step;
-      if (!s) return undefined;
-      const took = e.durationMs !== undefined ? ` in ${formatDuration(e.durationMs)}` : '';
-      return c.dim(`${s.unit ?? ''}: ${s.action ?? 'step'} done${took}`);
-    }
-    case 'state-observed': {
-      const sd = e.systemd
-        ? `, systemd ${e.systemd.load ?? '?'}/${e.systemd.active ?? '?'}/${e.systemd.sub ?? '?'}`
-        : '';
-      const on = e.machineID ? ` on ${shortId(e.machineID)}` : '';
-      return c.dim(`${e.unit ?? ''}: ${e.currentState ?? 'absent'}${on}${sd}`);
-    }
+    case 'step-finished':
+      return c.dim(`${e.step.unit}: ${e.step.action} done in ${formatDuration(e.durationMs)}`);
+    case 'state-observed':
+      return observedLine(e, c);
     case 'instance-healthy':
-      return `${e.unit ?? ''}: ${c.green('healthy')} on ${shortId(e.machineID)}`;
+      return `${e.unit}: ${c.green('healthy')} on ${shortId(e.machineID)}`;
     case 'instance-failed':
-      return `${e.unit ?? ''}: ${c.red('failed')}${e.diagnosis ? ` — ${e.diagnosis}` : ''}`;
+      return `${e.unit}: ${c.red('failed')}${e.diagnosis ? ` — ${e.diagnosis}` : ''}`;
     case 'rollback-started':
       return c.yellow(`rolling back${e.reason ? `: ${e.reason}` : ''}`);
     default:
@@ -74,22 +75,25 @@ export function eventLine(e: LineEvent, c: ChalkInstance): string | undefined {
   }
 }
 
-/** A loose view of RolloutResult. */
-export interface SummaryResult {
-  service?: string;
-  outcome?: string;
-  replaced?: readonly string[];
-  unchanged?: readonly string[];
-  added?: readonly string[];
-  removed?: readonly string[];
-  durationMs?: number;
+/** A result as the summary reads it: a RolloutResult, or part of one (outcome kept open for newer engines). */
+export type SummaryResult = Partial<
+  Pick<RolloutResult, 'service' | 'replaced' | 'unchanged' | 'added' | 'removed' | 'durationMs'>
+> & { outcome?: string };
+
+/** Outcomes that count as success. */
+export function isSuccess(outcome: string | undefined): boolean {
+  return outcome === 'succeeded' || outcome === 'unchanged';
+}
+
+/** An outcome in words: `rolled-back` → `rolled back`. */
+export function outcomeWords(outcome: string): string {
+  return outcome.replace(/-/g, ' ');
 }
 
 /** The final summary line: outcome, counts, duration. */
 export function summaryLine(r: SummaryResult, c: ChalkInstance): string {
   const outcome = r.outcome ?? 'done';
-  const ok = outcome === 'succeeded' || outcome === 'unchanged';
-  const mark = ok ? c.green('✔') : outcome === 'rolled-back' ? c.yellow('↺') : c.red('✖');
+  const mark = isSuccess(outcome) ? c.green('✔') : outcome === 'rolled-back' ? c.yellow('↺') : c.red('✖');
   const counts = `${r.replaced?.length ?? 0} replaced, ${r.unchanged?.length ?? 0} unchanged, ${
     r.added?.length ?? 0
   } added, ${r.removed?.length ?? 0} removed`;

@@ -1,5 +1,14 @@
+import type { RolloutEvent } from '@fleet-service/rollout';
 import { describe, expect, it } from 'vitest';
-import { type BoardEvent, InstanceBoard } from './instance-board.js';
+import { InstanceBoard } from './instance-board.js';
+import { type LooseEvent, looseEvent } from './test-helpers/loose-event.js';
+
+/** The board, fed events written with only the fields each test is about. */
+class Board extends InstanceBoard {
+  override apply(event: LooseEvent | RolloutEvent) {
+    return super.apply(looseEvent(event as LooseEvent));
+  }
+}
 
 const OLD = 'a'.repeat(40);
 const NEW = 'b'.repeat(40);
@@ -14,10 +23,10 @@ const step = (action: string, unit: string, batch: number, extra: Record<string,
 
 describe('InstanceBoard', () => {
   it('follows a recreate through stopping → gone → starting → launched → healthy', () => {
-    const board = new InstanceBoard();
+    const board = new Board();
     const phases: string[] = [];
     const statuses: string[] = [];
-    const events: BoardEvent[] = [
+    const events: LooseEvent[] = [
       {
         type: 'plan',
         plan: { steps: [step('replace', 'web@.service', 1), step('replace', 'web@1.service', 2)] },
@@ -60,7 +69,7 @@ describe('InstanceBoard', () => {
   });
 
   it('a create starts at starting; a destroy ends removed; a failure shows its diagnosis', () => {
-    const board = new InstanceBoard();
+    const board = new Board();
     board.apply({ type: 'step-started', step: step('create', 'web@4.service', 1) });
     expect(board.rows.get('web@4.service')?.phase).toBe('starting');
     board.apply({
@@ -80,7 +89,7 @@ describe('InstanceBoard', () => {
   });
 
   it('status: a step moves a row to running, step-finished (also skipped) to done, a failure to failed; a later step runs it again', () => {
-    const board = new InstanceBoard();
+    const board = new Board();
     const status = (unit: string) => board.rows.get(unit)?.status;
     board.apply({
       type: 'plan',
@@ -119,7 +128,7 @@ describe('InstanceBoard', () => {
   });
 
   it('a take-down the abort cancelled leaves the row as it was (not failed)', () => {
-    const board = new InstanceBoard();
+    const board = new Board();
     board.apply({ type: 'plan', plan: { steps: [step('replace', 'web@2.service', 2)] } });
     board.apply({ type: 'step-started', step: step('replace', 'web@2.service', 2) });
     expect(board.rows.get('web@2.service')).toMatchObject({ status: 'running', phase: 'stopping' });

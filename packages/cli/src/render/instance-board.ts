@@ -2,8 +2,10 @@
  * The state of every instance as the events tell it, for the renderers: one row per unit,
  * moving through stopping → gone → starting → launched → healthy (or failed), and whether the
  * rollout is working on it right now (its `status`).
- * Pure: it only folds events; it reads no clock and prints nothing.
+ * Pure: it only folds events; it reads no clock and prints nothing. Event types it does not know
+ * (a newer engine's) change nothing.
  */
+import type { RolloutEvent } from '@fleet-service/rollout';
 
 export type Phase =
   | 'pending'
@@ -41,25 +43,8 @@ export interface InstanceRow {
   toHash?: string;
 }
 
-/** A loose view of the engine's events: the fields the board reads. */
-export interface BoardEvent {
-  type: string;
-  time?: number;
-  step?: { action?: string; unit?: string; index?: number; batch?: number; toHash?: string; role?: string };
-  hash?: string;
-  unit?: string;
-  index?: number;
-  machineID?: string;
-  currentState?: string;
-  systemd?: { load?: string; active?: string; sub?: string };
-  diagnosis?: string;
-  error?: { name?: string; code?: string; message?: string };
-  skipped?: boolean;
-  plan?: { steps?: Array<{ action?: string; unit?: string; index?: number; batch?: number }> };
-}
-
-const STOP_ACTIONS = new Set(['replace', 'destroy']);
-const START_ACTIONS = new Set(['create', 'start']);
+const STOP_ACTIONS = new Set<string>(['replace', 'destroy']);
+const START_ACTIONS = new Set<string>(['create', 'start']);
 
 /** Unit names the board shows: instances `S@N.service` and the non-instanced `S.service`. */
 function isInstanceLike(unit: string): boolean {
@@ -76,11 +61,11 @@ export class InstanceBoard {
   private readonly beforeStep = new Map<string, Pick<InstanceRow, 'phase' | 'status'>>();
 
   /** Applies one event; returns the row it changed, if any. */
-  apply(event: BoardEvent): InstanceRow | undefined {
+  apply(event: RolloutEvent): InstanceRow | undefined {
     switch (event.type) {
       case 'plan': {
-        for (const step of event.plan?.steps ?? []) {
-          if (step.unit && isInstanceLike(step.unit) && !this.rows.has(step.unit)) {
+        for (const step of event.plan.steps) {
+          if (isInstanceLike(step.unit) && !this.rows.has(step.unit)) {
             this.rows.set(step.unit, {
               unit: step.unit,
               phase: 'pending',
@@ -94,7 +79,7 @@ export class InstanceBoard {
       }
       case 'step-started': {
         const step = event.step;
-        if (!step?.unit || !isInstanceLike(step.unit)) return undefined;
+        if (!isInstanceLike(step.unit)) return undefined;
         if (step.batch !== undefined) this.batch = step.batch;
         const row = this.row(step.unit, step.index);
         if (step.batch !== undefined) row.batch = step.batch;
@@ -103,13 +88,13 @@ export class InstanceBoard {
         delete row.diagnosis;
         this.beforeStep.set(step.unit, { phase: row.phase, status: row.status });
         row.status = 'running';
-        if (step.action && STOP_ACTIONS.has(step.action)) row.phase = 'stopping';
-        else if (step.action && START_ACTIONS.has(step.action)) row.phase = 'starting';
+        if (STOP_ACTIONS.has(step.action)) row.phase = 'stopping';
+        else if (START_ACTIONS.has(step.action)) row.phase = 'starting';
         return row;
       }
       case 'step-finished': {
         const step = event.step;
-        if (!step?.unit || !isInstanceLike(step.unit)) return undefined;
+        if (!isInstanceLike(step.unit)) return undefined;
         const row = this.row(step.unit, step.index);
         this.beforeStep.delete(step.unit);
         if (step.action === 'destroy') row.phase = 'removed';
@@ -119,11 +104,11 @@ export class InstanceBoard {
       }
       case 'step-failed': {
         const step = event.step;
-        if (!step?.unit || !isInstanceLike(step.unit)) return undefined;
+        if (!isInstanceLike(step.unit)) return undefined;
         const row = this.row(step.unit, step.index);
         const before = this.beforeStep.get(step.unit);
         this.beforeStep.delete(step.unit);
-        if (event.error?.name === TAKE_DOWN_CANCELLED && before) {
+        if (event.error.name === TAKE_DOWN_CANCELLED && before) {
           // the abort stopped the step before it touched the unit: it is as it was
           row.phase = before.phase;
           row.status = before.status;
@@ -134,8 +119,8 @@ export class InstanceBoard {
         return row;
       }
       case 'state-observed': {
-        if (!event.unit || !isInstanceLike(event.unit)) return undefined;
-        const row = this.row(event.unit, event.index);
+        if (!isInstanceLike(event.unit)) return undefined;
+        const row = this.row(event.unit, undefined);
         if (event.machineID) row.machineID = event.machineID;
         if (event.systemd && event.currentState !== undefined) {
           row.systemd = `${event.systemd.active ?? '?'}/${event.systemd.sub ?? '?'}`;
@@ -156,7 +141,6 @@ export class InstanceBoard {
         return row;
       }
       case 'instance-healthy': {
-        if (!event.unit) return undefined;
         const row = this.row(event.unit, event.index);
         row.phase = 'healthy';
         row.status = 'done';
@@ -164,7 +148,6 @@ export class InstanceBoard {
         return row;
       }
       case 'instance-failed': {
-        if (!event.unit) return undefined;
         const row = this.row(event.unit, event.index);
         row.phase = 'failed';
         row.status = 'failed';

@@ -1,6 +1,15 @@
+import type { RolloutEvent } from '@fleet-service/rollout';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutputMode } from '../output/output-mode.js';
 import { LiveRenderer } from './live-renderer.js';
+import { type LooseEvent, looseEvent } from './test-helpers/loose-event.js';
+
+/** The live view, fed events written with only the fields each test is about. */
+class Live extends LiveRenderer {
+  override onEvent(event: LooseEvent | RolloutEvent) {
+    super.onEvent(looseEvent(event as LooseEvent));
+  }
+}
 
 const mode: OutputMode = { format: 'text', live: true, color: false, verbose: false, quiet: false };
 const V1 = '1'.repeat(40);
@@ -62,6 +71,17 @@ function statesOf(out: string[]): Map<string, string[]> {
   return states;
 }
 
+/** The header's titles so far, in order. */
+function headerTitles(out: string[]): string[] {
+  return out
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Change)
+    .filter((c) => c.event === 'TITLE' && String(c.data).startsWith('web:'))
+    .map((c) => String(c.data));
+}
+
 /** Lets listr2 run its tasks (it starts them a few microtasks/ticks after `run`). */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -72,7 +92,7 @@ afterEach(() => {
 describe('LiveRenderer (listr2 rows follow the instances)', () => {
   it('a row is idle until its step starts, spins while it runs, is done at once when healthy, fails at once, and runs again in a rollback', async () => {
     const out = capture();
-    const r = new LiveRenderer('web: rolling out', mode, { listrRenderer: 'test' });
+    const r = new Live('web: rolling out', mode, { listrRenderer: 'test' });
     const now = () => Date.now();
     const current = (unit: string) => statesOf(out).get(unit)?.at(-1);
     const forward = [
@@ -178,11 +198,12 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
     expect(states.get('web@3.service')).toEqual(['STARTED', 'WAITING', 'SKIPPED']); // never started
     expect(states.get('header')?.at(-1)).toBe('ROLLED_BACK'); // not ✔
     expect(out.join('')).toContain('↺ web: rolled-back in 900ms');
+    expect(headerTitles(out).at(-1)).toMatch(/^web: rolled back · /);
   });
 
   it('a surge spare is done when healthy, runs again for its removal and ends done; the header completes on success', async () => {
     const out = capture();
-    const r = new LiveRenderer('web: rolling out', mode, { listrRenderer: 'test' });
+    const r = new Live('web: rolling out', mode, { listrRenderer: 'test' });
     const now = () => Date.now();
     const steps = [step(1, 1, 'create', 'web@3.service'), step(2, 2, 'replace', 'web@1.service')];
     const remove = { ...step(3, 3, 'destroy', 'web@3.service'), role: 'surge' };
@@ -209,11 +230,13 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
     ]);
     expect(states.get('web@1.service')).toEqual(['STARTED', 'WAITING', 'STARTED', 'COMPLETED']);
     expect(states.get('header')?.at(-1)).toBe('COMPLETED');
+    // the finished frame says how the run ended, not "rolling out"
+    expect(headerTitles(out).at(-1)).toMatch(/^web: succeeded · batch 3 · \d+s$/);
   });
 
   it('Ctrl-C: the notice goes under the header line by line, the header stays short and ends failed, not ✔', async () => {
     const out = capture();
-    const r = new LiveRenderer('web: rolling out', mode, { listrRenderer: 'test' });
+    const r = new Live('web: rolling out', mode, { listrRenderer: 'test' });
     const s = step(1, 1, 'replace', 'web@1.service');
     r.onEvent({
       type: 'plan',
@@ -251,7 +274,7 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
     for (const finishAll of [true, false]) {
       vi.restoreAllMocks();
       const out = capture();
-      const r = new LiveRenderer('web: destroying', mode, { listrRenderer: 'test' });
+      const r = new Live('web: destroying', mode, { listrRenderer: 'test' });
       const steps = [step(1, 1, 'destroy', 'web@1.service'), step(2, 1, 'destroy', 'web@2.service')];
       r.onEvent({ type: 'plan', plan: { steps }, time: Date.now() });
       await settle();
@@ -269,5 +292,59 @@ describe('LiveRenderer (listr2 rows follow the instances)', () => {
         .filter((l) => l.includes('"TITLE"'));
       if (!finishAll) expect(titles.at(-1)).toMatch(/web: stopped/);
     }
+  });
+
+  it('a terminal that reports 0 columns gets whole lines (80 columns), not one character per line', async () => {
+    const stdout = process.stdout as NodeJS.WriteStream & { columns: number; rows: number };
+    const saved = { isTTY: stdout.isTTY, columns: stdout.columns, rows: stdout.rows };
+    // what `script` or `docker exec -t` report: a terminal without a size
+    Object.assign(stdout, { isTTY: true, columns: 0, rows: 0 });
+    try {
+      const out = capture();
+      const r = new Live('web: rolling out', mode); // listr2's own drawing, as in a terminal
+      const steps = [step(1, 1, 'replace', 'web@1.service'), step(2, 1, 'replace', 'web@2.service')];
+      r.onEvent({ type: 'plan', plan: { steps }, time: Date.now() });
+      await settle();
+      r.onEvent({ type: 'step-started', step: steps[0], time: Date.now() });
+      await settle();
+      r.onEvent({
+        type: 'instance-healthy',
+        unit: 'web@1.service',
+        index: 1,
+        machineID: M1,
+        time: Date.now(),
+      });
+      await settle();
+      await r.finish({ service: 'web', outcome: 'succeeded', durationMs: 10 });
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's escape codes
+      const text = out.join('').replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+      const lines = text.split('\n').filter((l) => l.trim() !== '');
+      expect(lines.some((l) => l.includes('web@1.service') && l.includes('healthy'))).toBe(true);
+      expect(lines.filter((l) => l.trim().length === 1)).toEqual([]);
+      expect(stdout.columns).toBe(0); // put back afterwards
+    } finally {
+      Object.assign(stdout, saved);
+    }
+  });
+
+  it('takes a rollback phase in its stride: a second plan and event types it does not know change nothing and throw nothing', async () => {
+    const out = capture();
+    const r = new Live('web: rolling out', mode, { listrRenderer: 'test' });
+    const s1 = step(1, 1, 'replace', 'web@1.service');
+    r.onEvent({ type: 'plan', plan: { steps: [s1] }, time: Date.now() });
+    await settle();
+    r.onEvent({ type: 'step-started', step: s1, time: Date.now() });
+    expect(() => {
+      r.onEvent({ type: 'rollback-started', reason: 'web@1.service failed', toHash: V1, time: Date.now() });
+      r.onEvent({
+        type: 'plan',
+        plan: { steps: [step(1, 1, 'destroy', 'web@9.service', V1)] },
+        time: Date.now(),
+      });
+      r.onEvent({ type: 'rollback-finished', service: 'web', rolloutId: 'r-1', time: Date.now() });
+      r.onEvent({ type: 'some-future-event', time: Date.now() });
+    }).not.toThrow();
+    await r.finish({ service: 'web', outcome: 'rolled-back', durationMs: 5 });
+    expect(headerTitles(out).at(-1)).toMatch(/^web: rolled back · /);
   });
 });

@@ -1,11 +1,20 @@
+import type { RolloutEvent } from '@fleet-service/rollout';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Listr, type ListrRendererValue, ListrTaskState, type ListrTaskWrapper } from 'listr2';
 import { formatDuration } from '../flags/duration.js';
 import type { OutputMode } from '../output/output-mode.js';
 import { CoalescingRenderer } from './coalescing-renderer.js';
-import { eventLine, type LineEvent, type SummaryResult, shortId, summaryLine } from './event-lines.js';
+import {
+  eventLine,
+  isSuccess,
+  outcomeWords,
+  type SummaryResult,
+  shortId,
+  summaryLine,
+} from './event-lines.js';
 import { InstanceBoard, type InstanceRow, type Phase, type RowStatus } from './instance-board.js';
 import type { RolloutRenderer } from './rollout-renderer.js';
+import { ensureUsableSize } from './terminal-size.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: listr2's wrapper generics are not useful here
 type AnyTask = ListrTaskWrapper<any, any, any>;
@@ -17,10 +26,6 @@ const LISTR_STATE: Record<RowStatus, ListrTaskState> = {
   done: ListrTaskState.COMPLETED,
   failed: ListrTaskState.FAILED,
 };
-
-function isOk(result: SummaryResult | undefined): boolean {
-  return result?.outcome === 'succeeded' || result?.outcome === 'unchanged';
-}
 
 export interface LiveRendererOptions {
   /**
@@ -54,6 +59,8 @@ export class LiveRenderer implements RolloutRenderer {
   private header: AnyTask | undefined;
   private run: Promise<unknown> | undefined;
   private ticker: NodeJS.Timeout | undefined;
+  /** Puts back the terminal size reported before the live view replaced an unusable one. */
+  private restoreSize: (() => void) | undefined;
   /** Set by `finish`: whether the run succeeded, and its outcome, for the rows and the header. */
   private ending: { ok: boolean; outcome?: string | undefined } | undefined;
 
@@ -65,8 +72,7 @@ export class LiveRenderer implements RolloutRenderer {
     this.c = new Chalk({ level: mode.color ? 1 : 0 });
   }
 
-  onEvent(raw: unknown): void {
-    const event = raw as LineEvent;
+  onEvent(event: RolloutEvent): void {
     this.board.apply(event);
     if (event.type === 'plan') this.start(event);
     if (!this.run) {
@@ -92,12 +98,15 @@ export class LiveRenderer implements RolloutRenderer {
     if (this.ticker) clearInterval(this.ticker);
     if (this.run) {
       // without a result (the command prints its own), the rows tell whether everything got done
-      const ok = result ? isOk(result) : [...this.board.rows.values()].every((row) => row.status === 'done');
+      const ok = result
+        ? isSuccess(result.outcome)
+        : [...this.board.rows.values()].every((row) => row.status === 'done');
       this.ending = { ok, outcome: result?.outcome };
       this.refresh();
       for (const [unit, slot] of this.slots) this.end(unit, slot);
       if (this.header) this.endHeader(this.header);
       await this.run.catch(() => undefined);
+      this.restoreSize?.();
     }
     if (result) process.stdout.write(`${summaryLine(result, this.c)}\n`);
   }
@@ -121,7 +130,7 @@ export class LiveRenderer implements RolloutRenderer {
     header.task.state$ = outcome === 'rolled-back' ? ListrTaskState.ROLLED_BACK : ListrTaskState.FAILED;
   }
 
-  private start(event: LineEvent): void {
+  private start(event: RolloutEvent): void {
     if (this.run) return;
     const rows = [...this.board.rows.values()].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
     const tasks = rows.map((row) => ({
@@ -130,12 +139,14 @@ export class LiveRenderer implements RolloutRenderer {
         new Promise<void>((release) => {
           const slot: Slot = { task, release: () => release() };
           this.slots.set(row.unit, slot);
-          // listr2 starts every row at once; show each as its instance's steps say
-          this.setState(slot, row.status);
+          // listr2 starts every row at once (maybe only after events moved it): show it as it is now
+          this.setState(slot, row.status, this.rowTitle(row));
           if (this.ending) this.end(row.unit, slot); // the rollout ended before listr2 got here
         }),
     }));
     const summary = eventLine(event, this.c) ?? '';
+    // a terminal that reports 0 columns would get one character per line
+    this.restoreSize = ensureUsableSize([process.stdout, process.stderr]);
     const listr = new Listr<unknown, ListrRendererValue, ListrRendererValue>(
       [
         {
@@ -198,17 +209,23 @@ export class LiveRenderer implements RolloutRenderer {
   }
 
   private headerTitle(): string {
-    // at the end, a run that did not succeed says how it ended instead of what it was doing
-    const title =
-      this.ending && !this.ending.ok
-        ? this.title.replace(/: [^:]*$/, `: ${this.ending.outcome ?? 'stopped'}`)
-        : this.board.rollingBack
-          ? this.c.yellow(this.title.replace(/rolling out$/, 'rolling back'))
-          : this.title;
+    // at the end, the heading says how the run ended, not what it was doing
+    const title = this.ending
+      ? this.title.replace(/: [^:]*$/, `: ${this.endWords()}`)
+      : this.board.rollingBack
+        ? this.c.yellow(this.title.replace(/rolling out$/, 'rolling back'))
+        : this.title;
     const batch = this.board.batch !== undefined ? ` · batch ${this.board.batch}` : '';
     const seconds = Math.floor((Date.now() - this.started) / 1_000);
     const elapsed = seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1_000);
     return `${title}${batch} · ${elapsed}`;
+  }
+
+  /** How the run ended, in words: its outcome (`succeeded`, `rolled back`, …), else done / stopped. */
+  private endWords(): string {
+    const { ok, outcome } = this.ending ?? { ok: false };
+    if (outcome) return outcomeWords(outcome);
+    return ok ? 'done' : 'stopped';
   }
 
   private rowTitle(row: InstanceRow): string {

@@ -40,12 +40,19 @@ describe('planText', () => {
     expect(text).toMatch(/batch 1\n\s+1\. replace\s+web@1\.service\s+\(hash-changed\)\n\s+batch 2/);
     expect(text).toContain('- ExecStart=/v1\n+ ExecStart=/v2');
   });
-  it('says when there is nothing to do', () => {
+  it('nothing to do: says "nothing to change" and prints no diff', () => {
     const text = planText(
-      { service: 'web', newHash: 'b', count: 1, steps: [], diff: { from: 'x\n', to: 'x\n' } },
+      {
+        service: 'web',
+        newHash: 'b',
+        count: 1,
+        steps: [],
+        diff: { from: '[Service]\nExecStart=/v1\n', to: '[Service]\nExecStart=/v1\n' },
+      },
       plain,
     );
-    expect(text).toContain('nothing to do');
-    expect(text).toContain('(unchanged)');
+    expect(text).toContain('nothing to change');
+    expect(text).not.toContain('Unit contents');
+    expect(text).not.toContain('ExecStart');
   });
 });

@@ -1,41 +1,16 @@
+import type { Plan, PlanStep, PlanSummary, ResolvedSettings } from '@fleet-service/rollout';
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../flags/duration.js';
 
-/** A loose view of the engine's Plan: the fields printed by `--dry-run`. */
-export interface PlanView {
-  service: string;
-  newHash: string;
-  previousHash?: string;
-  count: number;
-  steps: Array<{
-    id: number;
-    batch: number;
-    action: string;
-    unit: string;
-    reason: string;
-    role?: string;
-    machineID?: string;
-  }>;
-  unchanged?: string[];
-  summary?: {
-    create?: number;
-    replace?: number;
-    start?: number;
-    unchanged?: number;
-    remove?: number;
-    templateChanged?: boolean;
-    batches?: number;
+/** The engine's Plan, or the part of it `--dry-run` prints. */
+export type PlanView = Pick<Plan, 'service' | 'newHash' | 'count'> &
+  Partial<Pick<Plan, 'previousHash' | 'unchanged' | 'diff' | 'notes'>> & {
+    steps: ReadonlyArray<Pick<PlanStep, 'id' | 'batch' | 'action' | 'unit' | 'reason'>>;
+    summary?: Partial<PlanSummary>;
+    settings?: Partial<
+      Pick<ResolvedSettings, 'maxUnavailable' | 'maxSurge' | 'replaceMode' | 'onFailure' | 'minHealthyMs'>
+    >;
   };
-  settings?: {
-    maxUnavailable?: number;
-    maxSurge?: number;
-    replaceMode?: string;
-    onFailure?: string;
-    minHealthyMs?: number;
-  };
-  diff?: { from: string; to: string };
-  notes?: string[];
-}
 
 /** A line diff (LCS) of two texts: ` ` same, `-` removed, `+` added. Pure. */
 export function lineDiff(from: string, to: string): Array<{ op: ' ' | '-' | '+'; line: string }> {
@@ -65,7 +40,7 @@ export function lineDiff(from: string, to: string): Array<{ op: ' ' | '-' | '+';
   return out;
 }
 
-/** The plan as text: settings, steps by batch, unchanged instances, and the unit-contents diff. */
+/** The plan as text: settings, steps by batch, unchanged instances, and the unit-contents diff (none when there is nothing to change). */
 export function planText(plan: PlanView, c: ChalkInstance): string {
   const lines: string[] = [];
   const s = plan.summary ?? {};
@@ -88,8 +63,8 @@ export function planText(plan: PlanView, c: ChalkInstance): string {
       s.remove ?? 0
     } to remove${s.templateChanged ? ', template changes' : ''}`,
   );
-  if (plan.steps.length === 0)
-    lines.push(c.green('  nothing to do: every instance already runs these contents'));
+  const nothingToDo = plan.steps.length === 0;
+  if (nothingToDo) lines.push(c.green('  nothing to change: every instance already runs these contents'));
   let batch = -1;
   for (const step of plan.steps) {
     if (step.batch !== batch) {
@@ -109,7 +84,8 @@ export function planText(plan: PlanView, c: ChalkInstance): string {
   if (plan.unchanged && plan.unchanged.length > 0)
     lines.push(c.dim(`  unchanged: ${plan.unchanged.join(', ')}`));
   for (const note of plan.notes ?? []) lines.push(c.dim(`  note: ${note}`));
-  if (plan.diff) {
+  // a diff only says something when there is a change to make
+  if (plan.diff && !nothingToDo) {
     lines.push(c.bold('Unit contents:'));
     const diff = lineDiff(plan.diff.from, plan.diff.to);
     if (diff.every((d) => d.op === ' ')) lines.push(c.dim('  (unchanged)'));

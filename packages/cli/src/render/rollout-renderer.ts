@@ -1,10 +1,12 @@
+import type { RolloutEvent } from '@fleet-service/rollout';
 import { Chalk } from 'chalk';
 import type { OutputMode } from '../output/output-mode.js';
-import { eventLine, type LineEvent, type SummaryResult, stamp, summaryLine } from './event-lines.js';
+import { eventLine, type SummaryResult, stamp, summaryLine, systemdText } from './event-lines.js';
 
 /** Renders a rollout's events as they happen, then its result. */
 export interface RolloutRenderer {
-  onEvent(event: unknown): void;
+  /** One engine event; a type this version does not know is streamed (ndjson) or ignored. */
+  onEvent(event: RolloutEvent): void;
   /** Stops live rendering; prints the summary in text modes. */
   finish(result: SummaryResult | undefined): Promise<void>;
   /** A short message for the user (e.g. "stopping safely…"), shown the mode's way. */
@@ -33,7 +35,7 @@ class SilentRenderer implements RolloutRenderer {
 
 /** `--output ndjson`: every event as one JSON line, as it happens. */
 class NdjsonRenderer implements RolloutRenderer {
-  onEvent(event: unknown): void {
+  onEvent(event: RolloutEvent): void {
     process.stdout.write(`${JSON.stringify(event)}\n`);
   }
   async finish(): Promise<void> {}
@@ -42,26 +44,47 @@ class NdjsonRenderer implements RolloutRenderer {
   }
 }
 
-/** Not a terminal: one timestamped plain line per event. */
+/**
+ * Not a terminal: one timestamped plain line per event. A polled state is printed once, when it
+ * changes: what fleet says (currentState, machine) and what systemd says are two facts, so a
+ * poll that only adds the systemd view prints that alone, never the fleet state a second time.
+ */
 export class PlainRenderer implements RolloutRenderer {
   private readonly c;
-  private readonly lastState = new Map<string, string>();
+  /** Per unit: the fleet state and the systemd state last printed. */
+  private readonly printed = new Map<string, { fleet: string; systemd: string }>();
+  private rollingBack = false;
 
   constructor(private readonly mode: OutputMode) {
     this.c = new Chalk({ level: mode.color ? 1 : 0 });
   }
 
-  onEvent(raw: unknown): void {
+  onEvent(event: RolloutEvent): void {
     if (this.mode.quiet) return;
-    const event = raw as LineEvent;
-    if (event.type === 'state-observed' && !this.mode.verbose) {
-      // Print a polled state only when it changed, so a long wait is one line, not hundreds.
-      const key = `${event.currentState}|${event.machineID}|${event.systemd?.active}|${event.systemd?.sub}`;
-      if (this.lastState.get(event.unit ?? '') === key) return;
-      this.lastState.set(event.unit ?? '', key);
-    }
-    const line = eventLine(event, this.c);
+    const line = this.line(event);
+    if (event.type === 'rollback-started') this.rollingBack = true;
     if (line !== undefined) process.stdout.write(`${stamp(event.time)} ${line}\n`);
+  }
+
+  private line(event: RolloutEvent): string | undefined {
+    if (event.type === 'plan' && this.rollingBack) {
+      const line = eventLine(event, this.c);
+      return line && `rollback ${line}`;
+    }
+    if (event.type !== 'state-observed' || this.mode.verbose) return eventLine(event, this.c);
+    const fleet =
+      event.currentState === undefined && event.machineID === undefined
+        ? 'absent'
+        : `${event.currentState ?? '-'}@${event.machineID ?? '-'}`;
+    const systemd = event.systemd ? systemdText(event.systemd) : '';
+    const last = this.printed.get(event.unit);
+    this.printed.set(event.unit, { fleet, systemd: systemd || (last?.fleet === fleet ? last.systemd : '') });
+    if (last?.fleet !== fleet) return eventLine(event, this.c);
+    // the same fleet state: only a new systemd view is news
+    if (!systemd || systemd === last.systemd) return undefined;
+    if (fleet === 'absent') return eventLine(event, this.c);
+    const on = event.machineID ? ` on ${event.machineID.slice(0, 8)}` : '';
+    return this.c.dim(`${event.unit}: systemd ${systemd}${on}`);
   }
 
   async finish(result: SummaryResult | undefined): Promise<void> {

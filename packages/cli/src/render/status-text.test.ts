@@ -1,7 +1,7 @@
 import type { ServiceStatus } from '@fleet-service/rollout';
 import { describe, expect, it } from 'vitest';
 import type { OutputMode } from '../output/output-mode.js';
-import { servicesText, serviceText } from './status-text.js';
+import { recordText, servicesText, serviceText } from './status-text.js';
 
 const mode: OutputMode = { format: 'text', live: false, color: false, verbose: false, quiet: false };
 const H1 = '1111111aaaa';
@@ -77,5 +77,19 @@ describe('serviceText (fs status S)', () => {
     expect(serviceText({ service: 'nope', units: [], hashes: {} }, mode)).toBe(
       'nope: no units (no such service)\n',
     );
+  });
+});
+
+describe('recordText (the last rollout in fs status)', () => {
+  const previous = { hash: '1111111aaaa', options: [], count: 3 };
+  it('a rolled-back rollout names the contents it put back, and the bad one only as "from"', () => {
+    expect(
+      recordText({ status: 'rolled-back', previous, target: { hash: '9999999bbbb', count: 3 }, updated: 0 }),
+    ).toBe('rolled-back to 1111111 (from 9999999)');
+  });
+  it('others name their target', () => {
+    expect(
+      recordText({ status: 'succeeded', previous, target: { hash: '9999999bbbb', count: 3 }, updated: 0 }),
+    ).toBe('succeeded (to 9999999)');
   });
 });

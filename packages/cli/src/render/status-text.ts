@@ -1,4 +1,4 @@
-import type { ServiceStatus, ServiceSummary } from '@fleet-service/rollout';
+import type { RolloutRecord, ServiceStatus, ServiceSummary } from '@fleet-service/rollout';
 import { Chalk } from 'chalk';
 import type { OutputMode } from '../output/output-mode.js';
 import { table } from './table.js';
@@ -60,7 +60,19 @@ export function serviceText(status: ServiceStatus, mode: OutputMode): string {
       `lock: ${l.owner} on ${l.host} (pid ${l.pid}) until ${new Date(l.expiry).toISOString()}${l.expired ? c.yellow(' (expired)') : ''}`,
     );
   } else lines.push('lock: free');
-  if (status.record)
-    lines.push(`last rollout: ${status.record.status} (to ${status.record.target.hash.slice(0, 7)})`);
+  if (status.record) lines.push(`last rollout: ${recordText(status.record)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The last rollout in words. A rolled-back rollout names the contents it put back, not the
+ * target it gave up on: `rolled-back to 1a2b3c4 (from 5d6e7f8)`.
+ */
+export function recordText(record: RolloutRecord): string {
+  const target = record.target.hash.slice(0, 7);
+  if (record.status === 'rolled-back') {
+    const back = record.previous ? ` to ${record.previous.hash.slice(0, 7)}` : '';
+    return `rolled-back${back} (from ${target})`;
+  }
+  return `${record.status} (to ${target})`;
 }
