@@ -1,5 +1,12 @@
 // @fleet-service/rollout: the public surface.
 
+export {
+  classifyError,
+  classifyOutcome,
+  ERROR_CLASSES,
+  type FailureClass,
+  findFailureClass,
+} from './classify.js';
 export { type DestroyOptions, type DestroyResult, destroyService } from './destroy.js';
 export { explainUnschedulable } from './diagnose.js';
 export type { RolloutErrorCode, WaitPhase } from './errors.js';
