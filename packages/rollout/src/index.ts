@@ -66,4 +66,4 @@ export {
   type ServiceSummary,
 } from './status.js';
 export { planTeardown } from './teardown.js';
-export { isGlobalUnitFile, validateSpec } from './validate-spec.js';
+export { isGlobalUnitFile, outageProblems, validateSpec } from './validate-spec.js';
