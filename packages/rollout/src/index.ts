@@ -29,6 +29,7 @@ export {
 } from './errors.js';
 export type { EventInput, RolloutEvent, RolloutEventType, SystemdView } from './events.js';
 export { type ExecuteDeps, executePlan } from './executor.js';
+export { type LockTakeover, lockState } from './lock.js';
 export { type ObserveOptions, observeCluster } from './observe.js';
 export type {
   Plan,

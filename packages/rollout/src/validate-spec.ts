@@ -83,6 +83,8 @@ export function validateSpec(spec: RolloutSpec): SpecProblem[] {
   }
   if (spec.lock?.ttlMs !== undefined) positiveMs('lock.ttlMs', spec.lock.ttlMs);
   if (spec.lock?.settleMs !== undefined) positiveMs('lock.settleMs', spec.lock.settleMs, 0);
+  if (spec.lock?.isHolderAlive !== undefined && typeof spec.lock.isHolderAlive !== 'function')
+    add('lock.isHolderAlive', 'lock.isHolderAlive must be a function (holder) => boolean');
 
   spec.healthChecks?.forEach((check, i) => {
     const field = `healthChecks[${i}]`;
