@@ -123,6 +123,8 @@ export function createCapacityGate(ctx: WatchContext, opts: CapacityGateOptions)
         if (name !== unit && !down.has(name) && !reads.get(name)?.live) chunk.push(name);
       }
       await Promise.all(chunk.map(isRunning));
+      // a scan of 100,000 instances takes a while: answer the user's abort between rounds of reads
+      if (opts.abort?.aborted) throw new TakeDownCancelled(unit);
     }
     return others();
   };
