@@ -1,5 +1,13 @@
+import { ERROR_CLASSES } from '@fleet-service/rollout';
 import { describe, expect, it } from 'vitest';
-import { decideExitCode, EXIT_CODE_DESCRIPTIONS, ExitCode, exitCodeForErrorCode } from './exit-codes.js';
+import {
+  CLI_ERROR_CLASSES,
+  decideExitCode,
+  EXIT_CODE_DESCRIPTIONS,
+  EXIT_CODE_FOR_CLASS,
+  ExitCode,
+  exitCodeForErrorCode,
+} from './exit-codes.js';
 
 function err(code: string, cause?: unknown): Error {
   return Object.assign(new Error(code), { code }, cause === undefined ? {} : { cause });
@@ -29,7 +37,14 @@ describe('decideExitCode', () => {
     ['ERR_ROLLOUT_DEADLINE', 5],
     ['ERR_ROLLOUT_INSTANCE_FAILED', 6],
     ['ERR_ROLLOUT_PAUSED', 6],
-    ['ERR_ROLLOUT_ABORTED', 6],
+    // the engine's AbortSignal stopped it: interrupted, like Ctrl-C (was 6 before classification)
+    ['ERR_ROLLOUT_ABORTED', 130],
+    ['ERR_INTERRUPTED', 130],
+    ['ERR_INVALID_UNIT_OPTIONS', 2],
+    ['ERR_FLEET_INVALID_UNIT', 2],
+    ['ERR_ROLLOUT_NO_SUCH_SERVICE', 2],
+    ['ERR_FLEET_UNAVAILABLE', 3],
+    ['ERR_ROLLOUT_ROLLBACK_FAILED', 8],
     ['ERR_ROLLOUT_ROLLED_BACK', 7],
     ['ERR_ROLLOUT_LOCK_HELD', 9],
     ['ERR_ROLLOUT_LOCK_LOST', 9],
@@ -48,6 +63,9 @@ describe('decideExitCode', () => {
       7,
     );
     expect(decideExitCode({ error: err('ERR_ROLLOUT_PAUSED', err('ERR_ROLLOUT_STATE_TIMEOUT')) })).toBe(6);
+    expect(
+      decideExitCode({ error: err('ERR_ROLLOUT_ROLLBACK_FAILED', err('ERR_ROLLOUT_INSTANCE_FAILED')) }),
+    ).toBe(8);
   });
 
   it('an unknown code falls back to the cause chain, then the outcome, then 1', () => {
@@ -68,7 +86,8 @@ describe('decideExitCode', () => {
     ['succeeded', 0],
     ['unchanged', 0],
     ['rolled-back', 7],
-    ['aborted', 6],
+    ['aborted', 130],
+    ['rollback-failed', 8],
     ['paused', 6],
     ['failed', 6],
   ])('outcome %s without an error exits %i', (outcome, exit) => {
@@ -77,6 +96,13 @@ describe('decideExitCode', () => {
 
   it('no error and no outcome is success', () => {
     expect(decideExitCode({})).toBe(ExitCode.OK);
+  });
+
+  it('every error code the engine classifies, and every CLI code, has an exit code', () => {
+    for (const code of [...Object.keys(ERROR_CLASSES), ...Object.keys(CLI_ERROR_CLASSES)]) {
+      expect(exitCodeForErrorCode(code), code).toBeDefined();
+    }
+    for (const exit of Object.values(EXIT_CODE_FOR_CLASS)) expect(EXIT_CODE_DESCRIPTIONS[exit]).toBeTruthy();
   });
 
   it('every code is distinct and described', () => {

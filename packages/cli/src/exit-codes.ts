@@ -1,21 +1,27 @@
 /**
  * Exit codes of `fs`, decided in one pure function. The README documents the same table.
+ * Errors are classified once, by the engine's `classifyError` (@fleet-service/rollout/classify:
+ * every error code of fleet-client and rollout has a FailureClass); this file maps class → code.
  *
  * Precedence (first rule that applies wins):
  *   1. the user interrupted the run (first Ctrl-C, or SIGTERM)            → 130
  *   2. an error: the outermost error in its `cause` chain whose `code` is known decides
  *      (so a RolledBackError caused by a state timeout exits 7, not 5):
  *        usage / bad input (flags, unit file, service name, spec, endpoint syntax) → 2
- *        lock held by someone else, lock lost, cluster drifted                     → 9
- *        fleet unreachable, request timeout, endpoint is not fleet                 → 3
+ *        fleet unreachable, unavailable, request timeout, endpoint is not fleet    → 3
  *        fleet rejected a request / server error / bad response                    → 4
- *        rolled back                                                               → 7
  *        state timeout, progress deadline                                          → 5
  *        instance failed and the rollout aborted or paused                         → 6
+ *        rolled back                                                               → 7
+ *        an instance failed and the automatic rollback failed too                  → 8
+ *        lock held by someone else, lock lost, cluster drifted                     → 9
+ *        the engine was stopped by its AbortSignal                                 → 130
  *      an error with no known code falls back to the result's outcome, else       → 1
  *   3. no error: the result's outcome: succeeded/unchanged → 0, rolled-back → 7,
- *      aborted/paused/failed → 6; no result → 0.
+ *      rollback-failed → 8, paused/failed → 6, aborted → 130; no result → 0.
  */
+import { classifyOutcome, type FailureClass, findFailureClass } from '@fleet-service/rollout/classify';
+
 export const ExitCode = {
   OK: 0,
   INTERNAL: 1,
@@ -25,6 +31,7 @@ export const ExitCode = {
   TIMEOUT: 5,
   INSTANCE_FAILED: 6,
   ROLLED_BACK: 7,
+  ROLLBACK_FAILED: 8,
   LOCK_HELD: 9,
   INTERRUPTED: 130,
 } as const;
@@ -41,93 +48,55 @@ export interface ExitInput {
   interrupted?: boolean;
 }
 
-/** Error codes per exit code, in precedence order. */
-const CODE_TABLE: ReadonlyArray<readonly [ExitCodeValue, ReadonlySet<string>]> = [
-  [
-    ExitCode.USAGE,
-    new Set([
-      'ERR_USAGE',
-      'ERR_UNIT_FILE_SYNTAX',
-      'ERR_UNIT_FILE_READ',
-      'ERR_INVALID_UNIT_NAME',
-      'ERR_INVALID_UNIT_OPTIONS',
-      'ERR_ROLLOUT_INVALID_SPEC',
-      'ERR_ROLLOUT_UNSUPPORTED',
-      'ERR_FLEET_INVALID_ENDPOINT',
-      'ERR_FLEET_INVALID_OPTIONS',
-      'ERR_FLEET_INVALID_UNIT',
-      'ERR_ROLLOUT_NO_RECORD',
-    ]),
-  ],
-  [ExitCode.LOCK_HELD, new Set(['ERR_ROLLOUT_LOCK_HELD', 'ERR_ROLLOUT_LOCK_LOST', 'ERR_ROLLOUT_DRIFT'])],
-  [
-    ExitCode.FLEET_UNREACHABLE,
-    new Set(['ERR_FLEET_UNREACHABLE', 'ERR_FLEET_TIMEOUT', 'ERR_NOT_FLEET', 'ERR_FLEET_UNAVAILABLE']),
-  ],
-  [
-    ExitCode.FLEET_REJECTED,
-    new Set([
-      'ERR_FLEET_REJECTED',
-      'ERR_FLEET_CONFLICT',
-      'ERR_FLEET_NOT_FOUND',
-      'ERR_FLEET_SERVER',
-      'ERR_FLEET_BAD_RESPONSE',
-    ]),
-  ],
-  [ExitCode.ROLLED_BACK, new Set(['ERR_ROLLOUT_ROLLED_BACK'])],
-  [ExitCode.TIMEOUT, new Set(['ERR_ROLLOUT_STATE_TIMEOUT', 'ERR_ROLLOUT_DEADLINE'])],
-  [
-    ExitCode.INSTANCE_FAILED,
-    new Set(['ERR_ROLLOUT_INSTANCE_FAILED', 'ERR_ROLLOUT_PAUSED', 'ERR_ROLLOUT_ABORTED']),
-  ],
-];
+/** Exit code per failure class (the contract between the engine's classification and the CLI). */
+export const EXIT_CODE_FOR_CLASS: Readonly<Record<FailureClass, ExitCodeValue>> = Object.freeze({
+  usage: ExitCode.USAGE,
+  unreachable: ExitCode.FLEET_UNREACHABLE,
+  rejected: ExitCode.FLEET_REJECTED,
+  'timed-out': ExitCode.TIMEOUT,
+  'instance-failed': ExitCode.INSTANCE_FAILED,
+  'rolled-back': ExitCode.ROLLED_BACK,
+  'rollback-failed': ExitCode.ROLLBACK_FAILED,
+  locked: ExitCode.LOCK_HELD,
+  interrupted: ExitCode.INTERRUPTED,
+  internal: ExitCode.INTERNAL,
+});
 
-/** Walks an error and its `cause` chain (bounded), yielding each string `code`. */
-function* codesOf(error: unknown): Generator<string> {
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') yield code;
-    // oclif parse errors carry `oclif.exit === 2`
-    const oclifExit = (current as { oclif?: { exit?: unknown } }).oclif?.exit;
-    if (oclifExit === 2) yield 'ERR_USAGE';
-    current = (current as { cause?: unknown }).cause;
-  }
+/** The CLI's own codes (bad input it finds before the engine runs), classified like the engine's. */
+export const CLI_ERROR_CLASSES: Readonly<Record<string, FailureClass>> = Object.freeze({
+  ERR_USAGE: 'usage',
+  ERR_UNIT_FILE_READ: 'usage',
+  ERR_INVALID_UNIT_NAME: 'usage',
+  ERR_INVALID_UNIT_OPTIONS: 'usage',
+  ERR_INTERRUPTED: 'interrupted',
+});
+
+/** oclif's own parse errors carry no code, only `oclif.exit === 2`: they are usage errors. */
+function isOclifUsageError(error: unknown): boolean {
+  return (error as { oclif?: { exit?: unknown } } | null | undefined)?.oclif?.exit === 2;
 }
 
 /** Exit code for one error code string, or `undefined` when the code is not one we know. */
 export function exitCodeForErrorCode(code: string): ExitCodeValue | undefined {
-  for (const [exit, codes] of CODE_TABLE) if (codes.has(code)) return exit;
-  return undefined;
+  const cls = findFailureClass({ code }, CLI_ERROR_CLASSES);
+  return cls === undefined ? undefined : EXIT_CODE_FOR_CLASS[cls];
 }
 
 /** Exit code for a rollout outcome. */
 export function exitCodeForOutcome(outcome: string): ExitCodeValue {
-  switch (outcome) {
-    case 'succeeded':
-    case 'unchanged':
-    case 'dry-run':
-      return ExitCode.OK;
-    case 'rolled-back':
-      return ExitCode.ROLLED_BACK;
-    case 'aborted':
-    case 'paused':
-    case 'failed':
-      return ExitCode.INSTANCE_FAILED;
-    default:
-      return ExitCode.INTERNAL;
-  }
+  if (outcome === 'dry-run') return ExitCode.OK;
+  const cls = classifyOutcome(outcome);
+  return cls === undefined ? ExitCode.OK : EXIT_CODE_FOR_CLASS[cls];
 }
 
 /** The one place that decides how `fs` exits. Pure. */
 export function decideExitCode(input: ExitInput): ExitCodeValue {
   if (input.interrupted) return ExitCode.INTERRUPTED;
   if (input.error !== undefined) {
+    if (isOclifUsageError(input.error)) return ExitCode.USAGE;
     // The outermost known code wins; a code further down the cause chain is the fallback.
-    for (const code of codesOf(input.error)) {
-      const exit = exitCodeForErrorCode(code);
-      if (exit !== undefined) return exit;
-    }
+    const cls = findFailureClass(input.error, CLI_ERROR_CLASSES);
+    if (cls !== undefined) return EXIT_CODE_FOR_CLASS[cls];
     return input.outcome ? nonZero(exitCodeForOutcome(input.outcome)) : ExitCode.INTERNAL;
   }
   return input.outcome ? exitCodeForOutcome(input.outcome) : ExitCode.OK;
@@ -142,11 +111,12 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCodeValue, string>> = {
   0: 'success (also: nothing to change)',
   1: 'unexpected internal error',
   2: 'usage or bad input (flags, unit file, service name, spec, endpoint syntax)',
-  3: 'fleet unreachable, request timed out, or the endpoint is not fleet',
+  3: 'fleet unreachable or unavailable, request timed out, or the endpoint is not fleet',
   4: 'fleet rejected a request or answered with an error',
   5: 'a state wait timed out, or the progress deadline passed',
   6: 'an instance failed and the rollout aborted or paused',
   7: 'the rollout failed and was rolled back',
+  8: 'an instance failed and the automatic rollback failed too',
   9: 'the service lock is held by someone else (or was lost, or the cluster drifted)',
   130: 'interrupted (Ctrl-C); the rollout stopped safely and can be resumed',
 };

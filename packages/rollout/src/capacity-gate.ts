@@ -14,7 +14,8 @@
  * `N − maxUnavailable` are seen running (plus one of the unit itself when they are not) —
  * O(service), never O(cluster); a read younger than a quarter poll interval (≤ 250 ms; fleet's
  * `/state` itself lags systemd by up to a second) is reused, so the take-downs of one batch,
- * which pass the gate back to back, share one round of reads.
+ * which pass the gate back to back, share one round of reads. The bookkeeping around the reads is
+ * O(1) per read and per take-down (a running count of fresh reads), never a scan of the instances.
  *
  * Limits: a `/state` entry left by a machine that just died still reads as active until fleet's
  * TTL expires it (~17 s), and an instance that passed its stability window may still fail later;
@@ -58,28 +59,84 @@ export function createCapacityGate(ctx: WatchContext, opts: CapacityGateOptions)
 
   /** Reads younger than this are reused: the take-downs of one batch pass the gate back to back. */
   const freshMs = Math.min(250, Math.floor(ctx.settings.pollIntervalMs / 4));
-  const reads = new Map<string, { at: number; running: boolean }>();
+  // Bookkeeping is O(1) per read and per take-down, not O(instances): a take-down whose answer the
+  // fresh reads already give costs no scan (a scan per take-down was quadratic: hours for 100,000).
+  // `live` = the read is still fresh (in `window`); `freshRunning` counts live reads that say
+  // running, of units not taken down by this rollout.
+  type Read = { at: number; running: boolean; live: boolean };
+  const reads = new Map<string, Read>();
+  const window: { unit: string; read: Read }[] = [];
+  let head = 0;
+  let freshRunning = 0;
+  /** Where the next scan for unread instances starts (round robin over `opts.instances`). */
+  let cursor = 0;
+  const counts = (unit: string, r: Read | undefined) => r?.live === true && r.running && !down.has(unit);
+
+  const expireStale = () => {
+    const now = ctx.clock.now();
+    while (head < window.length && now - window[head]!.read.at > freshMs) {
+      const { unit, read } = window[head++]!;
+      if (!read.live) continue;
+      if (counts(unit, read)) freshRunning--;
+      read.live = false;
+    }
+    if (head > 1_024 && head * 2 > window.length) {
+      window.splice(0, head);
+      head = 0;
+    }
+  };
+  const remember = (unit: string, running: boolean) => {
+    const old = reads.get(unit);
+    if (old?.live) {
+      if (counts(unit, old)) freshRunning--;
+      old.live = false;
+    }
+    const read: Read = { at: ctx.clock.now(), running, live: true };
+    reads.set(unit, read);
+    window.push({ unit, read });
+    if (counts(unit, read)) freshRunning++;
+  };
   const isRunning = async (unit: string): Promise<boolean> => {
     const cached = reads.get(unit);
-    if (cached && ctx.clock.now() - cached.at <= freshMs) return cached.running;
+    if (cached?.live && ctx.clock.now() - cached.at <= freshMs) return cached.running;
     const states = await ctx.api.listUnitStates({ unitName: unit }, { signal: ctx.signal });
     const running = states.some((s) => s.systemdLoadState === 'loaded' && s.systemdActiveState === 'active');
-    reads.set(unit, { at: ctx.clock.now(), running });
+    remember(unit, running);
     return running;
   };
 
-  /** Running instances other than `unit` and those taken down, reading (8 at a time) until `enough` are seen. */
-  const countOthers = async (unit: string, enough: number): Promise<string[]> => {
-    const candidates = opts.instances.filter((name) => name !== unit && !down.has(name));
-    const seen: string[] = [];
-    for (let k = 0; k < candidates.length && seen.length < enough; k += READ_AHEAD) {
-      const chunk = candidates.slice(k, k + Math.min(READ_AHEAD, enough - seen.length));
-      const running = await Promise.all(chunk.map(isRunning));
-      chunk.forEach((name, j) => {
-        if (running[j]) seen.push(name);
-      });
+  /**
+   * How many instances other than `unit` (and those taken down) run, reading unread or stale ones
+   * (8 at a time, round robin) until `enough` are seen. Reads made during this count keep counting
+   * even if they age past `freshMs` meanwhile (reading 100,000 units takes longer than that).
+   */
+  const countOthers = async (unit: string, enough: number): Promise<number> => {
+    expireStale();
+    const others = () => freshRunning - (counts(unit, reads.get(unit)) ? 1 : 0);
+    const total = opts.instances.length;
+    for (let scanned = 0; scanned < total && others() < enough; ) {
+      const chunk: string[] = [];
+      while (scanned < total && chunk.length < Math.min(READ_AHEAD, enough - others())) {
+        const name = opts.instances[cursor]!;
+        cursor = (cursor + 1) % total;
+        scanned++;
+        if (name !== unit && !down.has(name) && !reads.get(name)?.live) chunk.push(name);
+      }
+      await Promise.all(chunk.map(isRunning));
+      // a scan of 100,000 instances takes a while: answer the user's abort between rounds of reads
+      if (opts.abort?.aborted) throw new TakeDownCancelled(unit);
     }
-    return seen;
+    return others();
+  };
+
+  /** Up to 10 names of instances with a fresh read that says running (for "last seen"). */
+  const someRunning = (unit: string): string[] => {
+    const names: string[] = [];
+    for (const [name, r] of reads) {
+      if (names.length >= 10) break;
+      if (name !== unit && counts(name, r)) names.push(name);
+    }
+    return names;
   };
 
   const admit = (unit: string) =>
@@ -97,12 +154,14 @@ export function createCapacityGate(ctx: WatchContext, opts: CapacityGateOptions)
         if (opts.guarantee <= 0) return { done: true, value: undefined };
         const running = await countOthers(unit, opts.guarantee);
         // enough others run; or this unit is not running anyway, so taking it down costs nothing
-        if (running.length >= opts.guarantee || !(await isRunning(unit)))
-          return { done: true, value: undefined };
+        if (running >= opts.guarantee || !(await isRunning(unit))) return { done: true, value: undefined };
         const away = [...down].sort();
+        const names = someRunning(unit);
+        const list =
+          names.length === 0 ? 'none' : `${names.join(', ')}${running > names.length ? ', …' : ''}`;
         return {
           done: false,
-          seen: `${running.length} other instances running (${running.join(', ') || 'none'})${away.length ? `; taken down by this rollout: ${away.join(', ')}` : ''}`,
+          seen: `${running} other instances running (${list})${away.length ? `; taken down by this rollout: ${away.join(', ')}` : ''}`,
         };
       },
     });
@@ -111,13 +170,14 @@ export function createCapacityGate(ctx: WatchContext, opts: CapacityGateOptions)
     takeDown(unit) {
       const turn = queue.then(async () => {
         await admit(unit);
+        if (counts(unit, reads.get(unit))) freshRunning--;
         down.add(unit);
       });
       queue = turn.catch(() => {});
       return turn;
     },
     restored(unit) {
-      down.delete(unit);
+      if (down.delete(unit) && counts(unit, reads.get(unit))) freshRunning++;
     },
   };
 }

@@ -18,7 +18,14 @@ interface EventBase {
 export type RolloutEvent = EventBase &
   (
     | { type: 'plan'; plan: Plan }
-    | { type: 'lock-acquired'; service: string; lock: LockInfo; stolenFrom?: LockInfo }
+    | {
+        type: 'lock-acquired';
+        service: string;
+        lock: LockInfo;
+        /** The lock that was there and was taken over, and why. */
+        stolenFrom?: LockInfo;
+        takeover?: 'expired' | 'steal' | 'holder-dead';
+      }
     | { type: 'lock-refreshed'; service: string; expiry: number }
     | { type: 'lock-lost'; service: string; holder?: LockInfo }
     | { type: 'lock-released'; service: string }

@@ -1,5 +1,12 @@
 // @fleet-service/rollout: the public surface.
 
+export {
+  classifyError,
+  classifyOutcome,
+  ERROR_CLASSES,
+  type FailureClass,
+  findFailureClass,
+} from './classify.js';
 export { type DestroyOptions, type DestroyResult, destroyService } from './destroy.js';
 export { explainUnschedulable } from './diagnose.js';
 export type { RolloutErrorCode, WaitPhase } from './errors.js';
@@ -22,6 +29,7 @@ export {
 } from './errors.js';
 export type { EventInput, RolloutEvent, RolloutEventType, SystemdView } from './events.js';
 export { type ExecuteDeps, executePlan } from './executor.js';
+export { type LockTakeover, lockState } from './lock.js';
 export { type ObserveOptions, observeCluster } from './observe.js';
 export type {
   Plan,
@@ -59,4 +67,4 @@ export {
   type ServiceSummary,
 } from './status.js';
 export { planTeardown } from './teardown.js';
-export { isGlobalUnitFile, validateSpec } from './validate-spec.js';
+export { isGlobalUnitFile, outageProblems, validateSpec } from './validate-spec.js';

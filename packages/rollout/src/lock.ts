@@ -2,7 +2,9 @@
  * The per-service lock `S.fs-lock.service`: an inactive unit whose options say who holds it
  * (owner, host, pid, start, expiry, token). fleet has no compare-and-set, so:
  *
- * 1. read the lock; if another holder's lock has not expired (and `steal` is off) → LockHeldError;
+ * 1. read the lock; if another holder's lock has not expired (and `steal` is off) → LockHeldError,
+ *    unless the caller's `isHolderAlive(holder)` says that holder is provably dead: then it is taken
+ *    over at once (the `lock-acquired` event carries `stolenFrom` and `takeover: 'holder-dead'`);
  * 2. write ours (a fresh random token);
  * 3. wait `settleMs`, read it back: if the token is not ours, a concurrent writer won → LockHeldError;
  * 4. while running, re-check before every batch and refresh every ttl/3 (write a new expiry, read back).
@@ -56,13 +58,30 @@ export function parseLock(unit: Unit | undefined): LockInfo | undefined {
   };
 }
 
+/** Why a lock that was there was taken over: it had expired, `steal` was set, or its holder is dead. */
+export type LockTakeover = 'expired' | 'steal' | 'holder-dead';
+
+/** Is this lock still held at `now`, or expired (anyone may take it)? Pure; for listings and status. */
+export function lockState(info: LockInfo, now: number): 'held' | 'expired' {
+  return info.expiry > now ? 'held' : 'expired';
+}
+
 export interface AcquireOptions {
+  /** Who holds it (e.g. `user@host`), from the caller: the library reads nothing from the process. */
   owner: string;
+  /** The caller's host name, shown to others and given to their `isHolderAlive`. */
   host: string;
+  /** The caller's process id, shown to others and given to their `isHolderAlive`. */
   pid: number;
   ttlMs?: number;
   steal?: boolean;
   settleMs?: number;
+  /**
+   * Whether the holder of an unexpired lock still lives; `false` (provably dead, e.g. same host and
+   * its pid is gone) takes the lock over at once. A predicate that throws counts as "alive".
+   * @default none: an unexpired lock is held until it expires
+   */
+  isHolderAlive?: (holder: LockInfo) => boolean;
   /** How often the holder re-reads the lock while running. @default min(ttl/3, 2_000) */
   checkEveryMs?: number;
   signal?: AbortSignal;
@@ -83,6 +102,20 @@ export interface LockHandle {
   release(): Promise<void>;
 }
 
+/** Why `existing` may be taken over now, or `undefined` when it is held (expired wins over steal). */
+function takeoverReason(existing: LockInfo, now: number, o: AcquireOptions): LockTakeover | undefined {
+  if (lockState(existing, now) === 'expired') return 'expired';
+  if (o.steal) return 'steal';
+  if (!o.isHolderAlive) return undefined;
+  let alive = true;
+  try {
+    alive = o.isHolderAlive(existing) !== false;
+  } catch {
+    // cannot tell: the holder counts as alive
+  }
+  return alive ? undefined : 'holder-dead';
+}
+
 export async function acquireLock(
   api: FleetApi,
   clock: Clock,
@@ -96,7 +129,8 @@ export async function acquireLock(
 
   const existing = await read();
   const now = clock.now();
-  if (existing && existing.expiry > now && !o.steal) throw new LockHeldError(service, existing);
+  const takeover = existing ? takeoverReason(existing, now, o) : undefined;
+  if (existing && takeover === undefined) throw new LockHeldError(service, existing);
 
   let info: LockInfo = {
     owner: o.owner,
@@ -130,7 +164,7 @@ export async function acquireLock(
     type: 'lock-acquired',
     service,
     lock: info,
-    ...(existing && (existing.expiry <= now || o.steal) ? { stolenFrom: existing } : {}),
+    ...(existing && takeover ? { stolenFrom: existing, takeover } : {}),
   });
 
   let lost: LockLostError | undefined;

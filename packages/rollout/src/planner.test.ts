@@ -445,6 +445,28 @@ describe('planRollout', () => {
     expect(plan.previousHash).toBe(unitHash(older));
   });
 
+  it('without count keeps the current number of instances, and says so (defect 2: was scaled to 3)', () => {
+    const plan = planRollout(base, snapshot(oldService(4)));
+    expect(plan.count).toBe(4);
+    expect(plan.settings.count).toBe(4);
+    expect(plan.steps.filter((s) => s.action === 'destroy')).toEqual([]);
+    expect(plan.summary.replace).toBe(4);
+    expect(plan.notes).toContain('count 4 (kept: count not given, the service runs 4 instances)');
+  });
+
+  it('without count creates 3 instances of a new service, and says so', () => {
+    const plan = planRollout(base, snapshot([]));
+    expect(plan.count).toBe(3);
+    expect(plan.summary.create).toBe(3);
+    expect(plan.notes).toContain('count 3 (default for a new service: count not given)');
+  });
+
+  it('with count scales as asked and adds no note about it', () => {
+    const plan = planRollout({ ...base, count: 2 }, snapshot(oldService(4)));
+    expect(plan.count).toBe(2);
+    expect(plan.notes).toEqual([]);
+  });
+
   it('normalises the unit file as fleet stores it (trimmed, grouped by section)', () => {
     const messy: UnitOption[] = [
       { section: 'Service', name: 'ExecStart', value: ' /bin/web --v2 ' },

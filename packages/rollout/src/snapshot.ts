@@ -64,10 +64,32 @@ export interface ServiceView {
   nonIndexed: { name: string; hash: string }[];
 }
 
-/** Is the unit running its own contents right now (per this snapshot)? */
-export function isRunningPerSnapshot(unit: Unit, hash: string, states: readonly UnitState[]): boolean {
+/** `/state` entries by unit name and machine, so a lookup per unit costs O(1), not O(states). */
+export type StateIndex = ReadonlyMap<string, UnitState>;
+
+const stateKey = (name: string, machineID: string) => `${machineID}\u0000${name}`;
+
+/** Index `/state` entries by (name, machineID); the first entry of a pair wins, as `find` would. */
+export function indexStates(states: readonly UnitState[]): StateIndex {
+  const index = new Map<string, UnitState>();
+  for (const s of states) {
+    const key = stateKey(s.name ?? '', s.machineID ?? '');
+    if (!index.has(key)) index.set(key, s);
+  }
+  return index;
+}
+
+/** Is the unit running its own contents right now (per this snapshot)? Pass an index for many units. */
+export function isRunningPerSnapshot(
+  unit: Unit,
+  hash: string,
+  states: readonly UnitState[] | StateIndex,
+): boolean {
   if (unit.currentState !== 'launched' || !unit.machineID) return false;
-  const state = states.find((s) => s.name === unit.name && s.machineID === unit.machineID);
+  const machineID = unit.machineID;
+  const state = Array.isArray(states)
+    ? (states as readonly UnitState[]).find((s) => s.name === unit.name && s.machineID === machineID)
+    : (states as StateIndex).get(stateKey(unit.name, machineID));
   return (
     state !== undefined &&
     state.hash === hash &&
@@ -79,6 +101,7 @@ export function isRunningPerSnapshot(unit: Unit, hash: string, states: readonly 
 /** Sort a snapshot's units into template, indexed instances, `S.service` and non-indexed instances. */
 export function viewService(snapshot: ClusterSnapshot): ServiceView {
   const view: ServiceView = { instances: [], nonIndexed: [] };
+  const states = indexStates(snapshot.states);
   for (const unit of snapshot.units) {
     const parts = parseUnitName(unit.name);
     if (parts.prefix !== snapshot.service || parts.type !== 'service') continue;
@@ -93,7 +116,7 @@ export function viewService(snapshot: ClusterSnapshot): ServiceView {
         hash,
         desiredState: unit.desiredState,
         machineID: unit.machineID,
-        running: isRunningPerSnapshot(unit, hash, snapshot.states),
+        running: isRunningPerSnapshot(unit, hash, states),
       });
     }
   }

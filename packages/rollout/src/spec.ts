@@ -1,5 +1,6 @@
 /** What the caller wants: the RolloutSpec and its option types. */
 import type { Machine, UnitOption } from '@fleet-service/fleet-client';
+import type { LockInfo } from './snapshot.js';
 
 /**
  * How long each wait may take, in milliseconds (like got's per-phase timeouts). Each wait has an
@@ -62,7 +63,7 @@ export type HealthCheck =
 
 /** The lock a rollout holds on its service (a unit in the cluster, see README "Lock"). */
 export interface LockOptions {
-  /** Who holds it, shown to others. @default `${user}@${host}` as given by the caller, else 'fs' */
+  /** Who holds it, shown to others (e.g. `user@host`, given by the caller). @default 'fs' */
   owner?: string;
   /** How long the lock is valid without a refresh; refreshed every ttl/3. @default 60_000 */
   ttlMs?: number;
@@ -70,6 +71,13 @@ export interface LockOptions {
   steal?: boolean;
   /** Wait after writing the lock before reading it back, to catch a concurrent writer. @default 1_000 */
   settleMs?: number;
+  /**
+   * Whether the process holding an unexpired lock still lives. Answer `false` only when it is
+   * provably dead (e.g. same host, and its pid is gone): the lock is then taken over at once, with a
+   * `lock-acquired` event that says from whom and why. The library never inspects processes itself.
+   * @default none: an unexpired lock is held until it expires
+   */
+  isHolderAlive?: (holder: LockInfo) => boolean;
 }
 
 /** What we want the service to look like. */
@@ -78,10 +86,19 @@ export interface RolloutSpec {
   service: string;
   /** The unit file, already parsed into options. */
   unitFile: UnitOption[];
-  /** Number of instances N. @default 3 */
+  /**
+   * Number of instances N. Without it the service keeps its current number of indexed instances
+   * (the plan's notes say so); a new service gets 3. @default current count, else 3
+   */
   count?: number;
-  /** How many of the N instances may be down at once. @default 1 (0 when maxSurge > 0 is given) */
+  /**
+   * How many of the N instances may be down at once: the default keeps N − 1 serving; with
+   * `maxSurge: 1` (and maxUnavailable 0, its default then) all N keep serving. A value ≥ N is a full
+   * outage and is refused unless `allowOutage`. @default 1 (0 when maxSurge > 0 is given)
+   */
   maxUnavailable?: number;
+  /** Accept `maxUnavailable` ≥ count: every instance may be down at once (an outage). @default false */
+  allowOutage?: boolean;
   /** How many extra instances (spare indexes above N) may run during the rollout. @default 0 */
   maxSurge?: number;
   /** Never take down two instances on one machine at once; finish a machine before the next. @default false */
@@ -91,14 +108,17 @@ export interface RolloutSpec {
   /**
    * How long an instance must stay active with the new hash to count as running, observed without a
    * gap longer than `pollIntervalMs` + 10 % (≤ 100 ms) between `/state` reads (a longer one restarts it).
-   * @default 5_000
+   * @default 5_000, at most half the healthy timeout
    */
   minHealthyMs?: number;
-  /** Per-wait timeouts. @default 600_000 each */
+  /** Per-wait timeouts. @default 600_000 each (capped to a given progressDeadlineMs; see resolveSettings) */
   timeouts?: Partial<Timeouts>;
-  /** Fail when no step has finished for this long. @default 1_800_000 */
+  /** Fail when no step has finished for this long. @default 1_800_000, or the longest timeout if longer */
   progressDeadlineMs?: number;
-  /** Time between polls of one unit (a quarter of it around a transition this rollout has timed before). @default 1_000 */
+  /**
+   * Time between polls of one unit (a quarter of it around a transition this rollout has timed
+   * before). @default 1_000, at most half of minHealthyMs and of the shortest timeout
+   */
   pollIntervalMs?: number;
   /** What to do on failure. @default 'abort' */
   onFailure?: FailurePolicy;
@@ -159,19 +179,65 @@ export const DEFAULTS = Object.freeze({
   healthCheckTimeoutMs: 2_000,
 });
 
-/** Apply the defaults. Does not validate: call validateSpec first. */
+/**
+ * Apply the defaults. Does not validate: call validateSpec first.
+ *
+ * Defaults that depend on other settings are derived from what the caller set, so a setting given
+ * alone never conflicts with a default (only settings the caller gave can conflict, see validateSpec):
+ * - an unset per-state timeout is the default 10 min, at least 4 × a given pollIntervalMs, and at
+ *   most a given progressDeadlineMs;
+ * - an unset progressDeadlineMs is the default 30 min, or the longest timeout if that is longer;
+ * - an unset minHealthyMs is the default 5 s, at most half the healthy timeout, at least 2 × a given
+ *   pollIntervalMs;
+ * - an unset pollIntervalMs is the default 1 s, at most half of minHealthyMs (when > 0), half the
+ *   shortest timeout and a third of a given lock.ttlMs (at least 1 ms).
+ *
+ * Worked example: `progressDeadlineMs: 6_000` alone → every timeout 6 s, minHealthyMs 3 s,
+ * pollIntervalMs 1 s. `minHealthyMs: 1_000` alone → pollIntervalMs 500 ms.
+ */
 export function resolveSettings(spec: RolloutSpec): ResolvedSettings {
   const maxSurge = spec.maxSurge ?? DEFAULTS.maxSurge;
+  const poll = spec.pollIntervalMs;
+  const given = definedOnly(spec.timeouts ?? {});
+  const derivedTimeout = () => {
+    let ms: number = DEFAULTS.timeouts.stop;
+    if (poll !== undefined) ms = Math.max(ms, 4 * poll);
+    if (spec.progressDeadlineMs !== undefined) ms = Math.min(ms, spec.progressDeadlineMs);
+    return ms;
+  };
+  const timeouts: Timeouts = {
+    stop: given.stop ?? derivedTimeout(),
+    gone: given.gone ?? derivedTimeout(),
+    launched: given.launched ?? derivedTimeout(),
+    healthy: given.healthy ?? derivedTimeout(),
+  };
+  const longest = Math.max(...Object.values(timeouts));
+  const shortest = Math.min(...Object.values(timeouts));
+  const progressDeadlineMs = spec.progressDeadlineMs ?? Math.max(DEFAULTS.progressDeadlineMs, longest);
+  const minHealthyMs =
+    spec.minHealthyMs ??
+    Math.max(
+      Math.min(DEFAULTS.minHealthyMs, Math.floor(timeouts.healthy / 2)),
+      poll === undefined ? 0 : 2 * poll,
+    );
+  let pollIntervalMs = poll;
+  if (pollIntervalMs === undefined) {
+    pollIntervalMs = Math.min(DEFAULTS.pollIntervalMs, Math.floor(shortest / 2));
+    if (minHealthyMs > 0) pollIntervalMs = Math.min(pollIntervalMs, Math.floor(minHealthyMs / 2));
+    if (spec.lock?.ttlMs !== undefined)
+      pollIntervalMs = Math.min(pollIntervalMs, Math.floor(spec.lock.ttlMs / 3));
+    pollIntervalMs = Math.max(1, pollIntervalMs);
+  }
   return {
     count: spec.count ?? DEFAULTS.count,
     maxUnavailable: spec.maxUnavailable ?? (maxSurge > 0 ? 0 : DEFAULTS.maxUnavailable),
     maxSurge,
     machineAware: spec.machineAware ?? DEFAULTS.machineAware,
     replaceMode: spec.replaceMode ?? DEFAULTS.replaceMode,
-    minHealthyMs: spec.minHealthyMs ?? DEFAULTS.minHealthyMs,
-    timeouts: { ...DEFAULTS.timeouts, ...definedOnly(spec.timeouts ?? {}) },
-    progressDeadlineMs: spec.progressDeadlineMs ?? DEFAULTS.progressDeadlineMs,
-    pollIntervalMs: spec.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    minHealthyMs,
+    timeouts,
+    progressDeadlineMs,
+    pollIntervalMs,
     onFailure: spec.onFailure ?? DEFAULTS.onFailure,
     force: spec.force ?? DEFAULTS.force,
     maxParallel: spec.maxParallel ?? DEFAULTS.maxParallel,

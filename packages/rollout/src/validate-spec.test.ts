@@ -1,7 +1,7 @@
 import type { UnitOption } from '@fleet-service/fleet-client';
 import { describe, expect, it } from 'vitest';
 import { type RolloutSpec, resolveSettings } from './spec.js';
-import { validateSpec } from './validate-spec.js';
+import { outageProblems, validateSpec } from './validate-spec.js';
 
 const unitFile: UnitOption[] = [{ section: 'Service', name: 'ExecStart', value: '/bin/web' }];
 const ok: RolloutSpec = { service: 'web', unitFile };
@@ -53,19 +53,75 @@ describe('validateSpec', () => {
       pollIntervalMs: 3_000,
     });
     expect(problems.map((p) => p.message)).toEqual([
-      'minHealthyMs (10000) must be less than timeouts.healthy (5000)',
-      'timeouts.launched (2000000) must not exceed progressDeadlineMs (1000000)',
+      'minHealthyMs (10000 ms) must be less than timeouts.healthy (5000 ms)',
+      'timeouts.launched (2000000 ms) must not exceed progressDeadlineMs (1000000 ms)',
     ]);
-    expect(validateSpec({ ...ok, pollIntervalMs: 700_000 }).map((p) => p.field)).toContain('pollIntervalMs');
+    expect(validateSpec({ ...ok, pollIntervalMs: 700_000, timeouts: { stop: 600_000 } })).toEqual([
+      expect.objectContaining({
+        field: 'pollIntervalMs',
+        message: 'pollIntervalMs (700000 ms) must be less than timeouts.stop (600000 ms)',
+      }),
+    ]);
     expect(validateSpec({ ...ok, pollIntervalMs: 3_000, minHealthyMs: 5_000 }).map((p) => p.message)).toEqual(
       [
-        'pollIntervalMs (3000) must be at most half of minHealthyMs (5000), or a restart loop can pass the stability window between two polls',
+        'pollIntervalMs (3000 ms) must be at most half of minHealthyMs (5000 ms), or a restart loop can pass the stability window between two polls',
       ],
     );
     expect(validateSpec({ ...ok, pollIntervalMs: 3_000, minHealthyMs: 0 })).toEqual([]);
     expect(validateSpec({ ...ok, maxUnavailable: 0 }).map((p) => p.message)).toEqual([
       'maxUnavailable and maxSurge are both 0: no instance could ever be replaced',
     ]);
+  });
+
+  // defect 9 (issue 11): a setting given alone was checked against the defaults of the others
+  it.each<[string, Partial<RolloutSpec>]>([
+    ['a short progress deadline alone', { progressDeadlineMs: 6_000 }],
+    ['a short min-healthy alone', { minHealthyMs: 1_000 }],
+    ['a long poll interval alone', { pollIntervalMs: 700_000 }],
+    ['a short healthy timeout alone', { timeouts: { healthy: 3_000 } }],
+    ['a long state timeout alone', { timeouts: { launched: 3_600_000 } }],
+    ['a short lock ttl alone', { lock: { ttlMs: 1_500 } }],
+  ])('accepts %s: dependent defaults are derived from it', (_name, extra) => {
+    expect(validateSpec({ ...ok, ...extra })).toEqual([]);
+  });
+
+  it('derives dependent defaults from what was given (worked examples)', () => {
+    expect(resolveSettings({ ...ok, progressDeadlineMs: 6_000 })).toMatchObject({
+      timeouts: { stop: 6_000, gone: 6_000, launched: 6_000, healthy: 6_000 },
+      minHealthyMs: 3_000,
+      pollIntervalMs: 1_000,
+      progressDeadlineMs: 6_000,
+    });
+    expect(resolveSettings({ ...ok, minHealthyMs: 1_000 }).pollIntervalMs).toBe(500);
+    expect(resolveSettings({ ...ok, timeouts: { launched: 3_600_000 } }).progressDeadlineMs).toBe(3_600_000);
+  });
+
+  it('still rejects conflicts between settings that were both given, naming the one given', () => {
+    expect(fields({ ...ok, progressDeadlineMs: 6_000, timeouts: { healthy: 10_000 } })).toEqual([
+      'timeouts.healthy',
+    ]);
+    expect(fields({ ...ok, minHealthyMs: 1_000, pollIntervalMs: 800 })).toEqual(['pollIntervalMs']);
+    expect(fields({ ...ok, minHealthyMs: 8_000, progressDeadlineMs: 6_000 })).toEqual(['minHealthyMs']);
+  });
+
+  // defect 10 (issue 11): maxUnavailable ≥ count was a silent full outage
+  it('refuses maxUnavailable ≥ count unless allowOutage', () => {
+    const outage = validateSpec({ ...ok, count: 3, maxUnavailable: 3 });
+    expect(outage).toEqual([expect.objectContaining({ field: 'maxUnavailable', kind: 'invalid' })]);
+    expect(outage[0]!.message).toMatch(/every instance be down at once/);
+    expect(fields({ ...ok, count: 3, maxUnavailable: 5 })).toEqual(['maxUnavailable']);
+    expect(validateSpec({ ...ok, count: 3, maxUnavailable: 3, allowOutage: true })).toEqual([]);
+    expect(validateSpec({ ...ok, count: 3, maxUnavailable: 2 })).toEqual([]);
+    // the default 1 with a single instance is what a replace needs: not refused
+    expect(validateSpec({ ...ok, count: 1 })).toEqual([]);
+    expect(fields({ ...ok, allowOutage: 'yes' as never })).toEqual(['allowOutage']);
+  });
+
+  it('outageProblems checks a count known only after observing (count not given)', () => {
+    expect(outageProblems({ ...ok, maxUnavailable: 4 }, 4).map((p) => p.field)).toEqual(['maxUnavailable']);
+    expect(outageProblems({ ...ok, maxUnavailable: 4 }, 5)).toEqual([]);
+    expect(outageProblems({ ...ok, maxUnavailable: 4, allowOutage: true }, 4)).toEqual([]);
+    expect(outageProblems(ok, 1)).toEqual([]);
   });
 
   it('rejects Global=true as unsupported and invalid X-Fleet combinations as invalid', () => {

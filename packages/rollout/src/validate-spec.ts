@@ -10,9 +10,11 @@ export function isGlobalUnitFile(options: RolloutSpec['unitFile']): boolean {
 
 /**
  * Check a spec without touching anything. Returns every problem found (empty = usable), each with
- * the option's dotted name. Relations checked: maxUnavailable + maxSurge ≥ 1; minHealthyMs < timeouts.healthy;
- * every timeout ≤ progressDeadlineMs; pollIntervalMs < every timeout; pollIntervalMs ≤ minHealthyMs / 2
- * (when minHealthyMs > 0); lock.ttlMs ≥ 3 × pollIntervalMs.
+ * the option's dotted name in `field` (front ends map it to their own names, e.g. a CLI flag).
+ * Relations checked, between settings the caller gave (unset ones are derived to fit, see
+ * resolveSettings): maxUnavailable + maxSurge ≥ 1; maxUnavailable < count unless allowOutage;
+ * minHealthyMs < timeouts.healthy; every timeout ≤ progressDeadlineMs; pollIntervalMs < every
+ * timeout; pollIntervalMs ≤ minHealthyMs / 2 (when minHealthyMs > 0); lock.ttlMs ≥ 3 × pollIntervalMs.
  */
 export function validateSpec(spec: RolloutSpec): SpecProblem[] {
   const problems: SpecProblem[] = [];
@@ -60,6 +62,8 @@ export function validateSpec(spec: RolloutSpec): SpecProblem[] {
   };
 
   int('count', spec.count, 1);
+  if (spec.allowOutage !== undefined && typeof spec.allowOutage !== 'boolean')
+    add('allowOutage', `allowOutage must be true or false, got ${JSON.stringify(spec.allowOutage)}`);
   int('maxUnavailable', spec.maxUnavailable, 0);
   int('maxSurge', spec.maxSurge, 0);
   int('maxParallel', spec.maxParallel, 1);
@@ -79,6 +83,8 @@ export function validateSpec(spec: RolloutSpec): SpecProblem[] {
   }
   if (spec.lock?.ttlMs !== undefined) positiveMs('lock.ttlMs', spec.lock.ttlMs);
   if (spec.lock?.settleMs !== undefined) positiveMs('lock.settleMs', spec.lock.settleMs, 0);
+  if (spec.lock?.isHolderAlive !== undefined && typeof spec.lock.isHolderAlive !== 'function')
+    add('lock.isHolderAlive', 'lock.isHolderAlive must be a function (holder) => boolean');
 
   spec.healthChecks?.forEach((check, i) => {
     const field = `healthChecks[${i}]`;
@@ -115,38 +121,67 @@ export function validateSpec(spec: RolloutSpec): SpecProblem[] {
     return problems;
   }
   const s = resolveSettings(spec);
+  // Only settings the caller gave can conflict: the others are derived from them (resolveSettings).
+  // A relation is checked when at least one side was given; the problem names a side that was.
+  const given = {
+    minHealthyMs: spec.minHealthyMs !== undefined,
+    pollIntervalMs: spec.pollIntervalMs !== undefined,
+    progressDeadlineMs: spec.progressDeadlineMs !== undefined,
+    timeout: (key: string) =>
+      (spec.timeouts as Record<string, number | undefined> | undefined)?.[key] !== undefined,
+  };
   if (s.maxUnavailable + s.maxSurge < 1) {
     add('maxUnavailable', 'maxUnavailable and maxSurge are both 0: no instance could ever be replaced');
   }
+  if (spec.count !== undefined) problems.push(...outageProblems(spec, spec.count));
   if (s.minHealthyMs >= s.timeouts.healthy) {
     add(
-      'minHealthyMs',
-      `minHealthyMs (${s.minHealthyMs}) must be less than timeouts.healthy (${s.timeouts.healthy})`,
+      given.minHealthyMs || !given.timeout('healthy') ? 'minHealthyMs' : 'timeouts.healthy',
+      `minHealthyMs (${s.minHealthyMs} ms) must be less than timeouts.healthy (${s.timeouts.healthy} ms)`,
     );
   }
   for (const [key, value] of Object.entries(s.timeouts)) {
     if (value > s.progressDeadlineMs) {
       add(
-        `timeouts.${key}`,
-        `timeouts.${key} (${value}) must not exceed progressDeadlineMs (${s.progressDeadlineMs})`,
+        given.timeout(key) || !given.progressDeadlineMs ? `timeouts.${key}` : 'progressDeadlineMs',
+        `timeouts.${key} (${value} ms) must not exceed progressDeadlineMs (${s.progressDeadlineMs} ms)`,
       );
     }
     if (s.pollIntervalMs >= value) {
       add(
-        'pollIntervalMs',
-        `pollIntervalMs (${s.pollIntervalMs}) must be less than timeouts.${key} (${value})`,
+        given.pollIntervalMs || !given.timeout(key) ? 'pollIntervalMs' : `timeouts.${key}`,
+        `pollIntervalMs (${s.pollIntervalMs} ms) must be less than timeouts.${key} (${value} ms)`,
       );
     }
   }
   if (s.minHealthyMs > 0 && s.pollIntervalMs * 2 > s.minHealthyMs) {
     add(
-      'pollIntervalMs',
-      `pollIntervalMs (${s.pollIntervalMs}) must be at most half of minHealthyMs (${s.minHealthyMs}), or a restart loop can pass the stability window between two polls`,
+      given.pollIntervalMs ? 'pollIntervalMs' : 'minHealthyMs',
+      `pollIntervalMs (${s.pollIntervalMs} ms) must be at most half of minHealthyMs (${s.minHealthyMs} ms), or a restart loop can pass the stability window between two polls`,
     );
   }
   const ttl = spec.lock?.ttlMs;
   if (ttl !== undefined && ttl < 3 * s.pollIntervalMs) {
-    add('lock.ttlMs', `lock.ttlMs (${ttl}) must be at least 3 × pollIntervalMs (${s.pollIntervalMs})`);
+    add('lock.ttlMs', `lock.ttlMs (${ttl} ms) must be at least 3 × pollIntervalMs (${s.pollIntervalMs} ms)`);
   }
   return problems;
+}
+
+/**
+ * A given `maxUnavailable` ≥ `count` lets every instance be down at once: a full outage, refused
+ * unless `allowOutage`. validateSpec checks it when the spec has a count; without one the count is
+ * the service's current one, known after observing, so the caller checks `outageProblems(spec,
+ * plan.count)` after planning. A default maxUnavailable (1) never counts: for a single instance it is
+ * what a replace needs (use maxSurge 1 to keep it serving).
+ */
+export function outageProblems(spec: RolloutSpec, count: number): SpecProblem[] {
+  const max = spec.maxUnavailable;
+  if (max === undefined || spec.allowOutage === true || max < count) return [];
+  return [
+    {
+      field: 'maxUnavailable',
+      kind: 'invalid',
+      message: `maxUnavailable (${max}) ≥ count (${count}) lets every instance be down at once, an outage; lower it (the default 1 keeps ${count - 1} of ${count} serving, maxSurge 1 keeps all ${count}) or set allowOutage`,
+    },
+  ];
 }

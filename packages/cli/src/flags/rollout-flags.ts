@@ -15,8 +15,20 @@ function intFlag(summary: string, env: string, min: number, extra: { default?: n
 
 /** The strategy flags shared by create, plan and rollback: everything the engine offers. */
 export const strategyFlags = {
-  'max-unavailable': intFlag('instances that may be down at once [default: 1]', 'FS_MAX_UNAVAILABLE', 0),
-  'max-surge': intFlag('extra instances started before old ones stop [default: 0]', 'FS_MAX_SURGE', 0),
+  'max-unavailable': intFlag(
+    'instances that may be down at once [default: 1, so N−1 of N keep serving]; N or more is refused without --allow-outage',
+    'FS_MAX_UNAVAILABLE',
+    0,
+  ),
+  'max-surge': intFlag(
+    'extra instances started before old ones stop [default: 0]; --max-surge 1 keeps all N serving',
+    'FS_MAX_SURGE',
+    0,
+  ),
+  'allow-outage': Flags.boolean({
+    summary: 'accept --max-unavailable ≥ --count: every instance may be down at once (an outage)',
+    env: 'FS_ALLOW_OUTAGE',
+  }),
   'max-parallel': intFlag(
     'most steps of one batch in flight at once, e.g. creating many new instances [default: 50]',
     'FS_MAX_PARALLEL',
@@ -90,7 +102,12 @@ export const strategyFlags = {
 
 /** Flags of create and plan on top of the strategy. */
 export const createFlags = {
-  count: intFlag('number of instances (SERVICE@1 … SERVICE@N)', 'FS_COUNT', 1, { default: 3, char: 'c' }),
+  count: intFlag(
+    'number of instances (SERVICE@1 … SERVICE@N) [default: the service’s current count; 3 for a new service]',
+    'FS_COUNT',
+    1,
+    { char: 'c' },
+  ),
   force: Flags.boolean({
     summary: 'replace every instance, even those already running the new contents',
     env: 'FS_FORCE',

@@ -1,4 +1,6 @@
+import { resolveSettings, validateSpec } from '@fleet-service/rollout';
 import { describe, expect, it } from 'vitest';
+import { createFlags } from '../flags/rollout-flags.js';
 import { buildSpec, parseHealthTcp, strategyFrom } from './build-spec.js';
 
 describe('strategyFrom', () => {
@@ -9,6 +11,7 @@ describe('strategyFrom', () => {
         force: true,
         'max-unavailable': 2,
         'max-surge': 1,
+        'allow-outage': true,
         'max-parallel': 8,
         'machine-aware': true,
         'replace-mode': 'in-place',
@@ -30,6 +33,7 @@ describe('strategyFrom', () => {
       force: true,
       maxUnavailable: 2,
       maxSurge: 1,
+      allowOutage: true,
       maxParallel: 8,
       machineAware: true,
       replaceMode: 'in-place',
@@ -59,9 +63,21 @@ describe('strategyFrom', () => {
     });
   });
 
-  it('a --timeout above the default progress deadline lifts the deadline with it', () => {
-    expect(strategyFrom({ timeout: 3_600_000 }).progressDeadlineMs).toBe(3_600_000);
-    expect(strategyFrom({ timeout: 600_000 }).progressDeadlineMs).toBeUndefined();
+  it('a --timeout above the default progress deadline lifts the deadline with it (the engine derives it)', () => {
+    const unitFile = [{ section: 'Service', name: 'ExecStart', value: '/bin/true' }];
+    const long = buildSpec('web', unitFile, { timeout: 3_600_000 });
+    expect(long.progressDeadlineMs).toBeUndefined();
+    expect(validateSpec(long)).toEqual([]);
+    expect(resolveSettings(long).progressDeadlineMs).toBe(3_600_000);
+    expect(resolveSettings(buildSpec('web', unitFile, { timeout: 600_000 })).progressDeadlineMs).toBe(
+      1_800_000,
+    );
+  });
+
+  it('leaves count out when --count is not given: the engine keeps the current count (defect 2)', () => {
+    const unitFile = [{ section: 'Service', name: 'ExecStart', value: '/bin/true' }];
+    expect(buildSpec('web', unitFile, {})).not.toHaveProperty('count');
+    expect(createFlags.count.default).toBeUndefined(); // was 3: a 4-instance service was scaled to 3
   });
 
   it('refuses health checks it cannot use', () => {

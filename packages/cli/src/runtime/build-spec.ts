@@ -8,6 +8,7 @@ export interface SpecFlags {
   force?: boolean | undefined;
   'max-unavailable'?: number | undefined;
   'max-surge'?: number | undefined;
+  'allow-outage'?: boolean | undefined;
   'max-parallel'?: number | undefined;
   'machine-aware'?: boolean | undefined;
   'replace-mode'?: 'recreate' | 'in-place' | undefined;
@@ -63,6 +64,7 @@ export function strategyFrom(flags: SpecFlags): Partial<RolloutSpec> {
   if (flags.force) spec.force = true;
   if (flags['max-unavailable'] !== undefined) spec.maxUnavailable = flags['max-unavailable'];
   if (flags['max-surge'] !== undefined) spec.maxSurge = flags['max-surge'];
+  if (flags['allow-outage']) spec.allowOutage = true;
   if (flags['max-parallel'] !== undefined) spec.maxParallel = flags['max-parallel'];
   if (flags['machine-aware']) spec.machineAware = true;
   if (flags['replace-mode']) spec.replaceMode = flags['replace-mode'];
@@ -78,11 +80,8 @@ export function strategyFrom(flags: SpecFlags): Partial<RolloutSpec> {
     ...(flags['launched-timeout'] !== undefined ? { launched: flags['launched-timeout'] } : {}),
     ...(flags['healthy-timeout'] !== undefined ? { healthy: flags['healthy-timeout'] } : {}),
   };
+  // (a timeout above the default progress deadline lifts the deadline: the engine derives it)
   if (Object.keys(timeouts).length > 0) spec.timeouts = timeouts;
-  // --timeout alone also lifts the progress deadline when it would be below a state timeout.
-  if (t !== undefined && spec.progressDeadlineMs === undefined && t > 1_800_000) {
-    spec.progressDeadlineMs = t;
-  }
   const checks = healthChecksFrom(flags);
   if (checks.length > 0) spec.healthChecks = checks;
   const lock = {

@@ -1,4 +1,5 @@
-import type { RolloutSpec } from '@fleet-service/rollout';
+import type { LockOptions, RolloutSpec, SpecProblem, Timeouts } from '@fleet-service/rollout';
+import { formatDuration } from '../flags/duration.js';
 import { UsageError } from '../usage-error.js';
 
 /**
@@ -8,22 +9,41 @@ import { UsageError } from '../usage-error.js';
 export async function checkSpec(spec: RolloutSpec): Promise<void> {
   const { validateSpec } = await import('@fleet-service/rollout');
   const problems = validateSpec(spec);
-  if (problems.length === 0) return;
+  if (problems.length > 0) throw specProblemsError(spec.service, problems);
+}
+
+/**
+ * One bad-input error (exit 2) for the engine's spec problems, in the user's words: each line names
+ * the flag (`--healthy-timeout`), never the spec field (`timeouts.healthy`), with durations as typed.
+ * Also for problems found after observing (e.g. `outageProblems` with the service's current count).
+ */
+export function specProblemsError(service: string, problems: readonly SpecProblem[]): UsageError {
   const unsupported = problems.every((p) => p.kind === 'unsupported');
-  const lines = problems.map((p) => `\n${flagName(p.field)}: ${p.message}`).join('');
-  throw new UsageError(
-    `${unsupported ? 'unsupported unit file' : 'invalid rollout settings'} for ${spec.service} (${problems.length} problem${
+  const lines = problems.map((p) => `\n${describeProblem(p)}`).join('');
+  return new UsageError(
+    `${unsupported ? 'unsupported unit file' : 'invalid rollout settings'} for ${service} (${problems.length} problem${
       problems.length === 1 ? '' : 's'
     }):${lines}`,
     { code: unsupported ? 'ERR_ROLLOUT_UNSUPPORTED' : 'ERR_ROLLOUT_INVALID_SPEC' },
   );
 }
 
-const FIELD_TO_FLAG: Record<string, string> = {
+/** Every field a RolloutSpec problem can name: top-level fields, and the parts of timeouts and lock. */
+export type SpecField =
+  | Exclude<keyof RolloutSpec, 'timeouts' | 'lock'>
+  | `timeouts.${keyof Timeouts}`
+  | `lock.${keyof LockOptions}`;
+
+/** What the user calls each spec field: its flag, or words for what no flag sets. */
+export const FIELD_TO_FLAG: Readonly<Record<SpecField, string>> = Object.freeze({
+  service: 'SERVICE',
+  unitFile: 'UNIT_FILE',
   count: '--count',
   maxUnavailable: '--max-unavailable',
+  allowOutage: '--allow-outage',
   maxSurge: '--max-surge',
-  maxParallel: '--max-parallel',
+  machineAware: '--machine-aware',
+  replaceMode: '--replace-mode',
   minHealthyMs: '--min-healthy',
   'timeouts.stop': '--stop-timeout',
   'timeouts.gone': '--gone-timeout',
@@ -32,12 +52,49 @@ const FIELD_TO_FLAG: Record<string, string> = {
   progressDeadlineMs: '--progress-deadline',
   pollIntervalMs: '--poll-interval',
   onFailure: '--on-failure',
-  replaceMode: '--replace-mode',
-  service: 'SERVICE',
-  unitFile: 'UNIT_FILE',
+  force: '--force',
+  maxParallel: '--max-parallel',
+  healthChecks: 'health check (--health-url, --health-tcp)',
+  'lock.owner': 'the lock owner (user@host)',
+  'lock.ttlMs': 'the lock TTL',
+  'lock.steal': '--steal-lock',
+  'lock.settleMs': '--lock-settle',
+  'lock.isHolderAlive': 'the lock holder check',
+});
+
+/** Health-check parts by flag: a URL is --health-url's, a host or port --health-tcp's. */
+const HEALTH_CHECK_PART: Readonly<Record<string, string>> = {
+  url: '--health-url',
+  expectStatus: '--health-url',
+  host: '--health-tcp',
+  port: '--health-tcp',
 };
 
-/** Names a spec field the way the user typed it. */
+/** Names a spec field (`timeouts.healthy`, `unitFile[2]`, `healthChecks[0].url`) the way the user typed it. */
 export function flagName(field: string): string {
-  return FIELD_TO_FLAG[field] ?? field;
+  if (Object.hasOwn(FIELD_TO_FLAG, field)) return FIELD_TO_FLAG[field as SpecField];
+  if (/^unitFile\[\d+\]$/.test(field)) return FIELD_TO_FLAG.unitFile;
+  const check = /^healthChecks\[\d+\]\.(\w+)$/.exec(field);
+  if (check) return HEALTH_CHECK_PART[check[1]!] ?? FIELD_TO_FLAG.healthChecks;
+  return field;
+}
+
+/**
+ * Fields named inside messages that are rewritten to flags: the camelCase and dotted ones, and
+ * `count`. Plain words that are also fields (service, force) are left alone in prose.
+ */
+const NAMES_IN_TEXT = (Object.keys(FIELD_TO_FLAG) as SpecField[])
+  .filter((f) => /[A-Z.]/.test(f) || f === 'count')
+  .sort((a, b) => b.length - a.length);
+const NAME_PATTERN = new RegExp(
+  `(?<![\\w.-])(${NAMES_IN_TEXT.map((n) => n.replace('.', '\\.')).join('|')})(?![\\w])`,
+  'g',
+);
+
+/** The problem's text in the user's words: `--flag: message`, fields as flags, `N ms` as a duration. */
+export function describeProblem(problem: SpecProblem): string {
+  const message = problem.message
+    .replace(NAME_PATTERN, (name) => FIELD_TO_FLAG[name as SpecField])
+    .replace(/\b(\d+(?:\.\d+)?) ms\b/g, (_all, ms: string) => formatDuration(Number(ms)));
+  return `${flagName(problem.field)}: ${message}`;
 }
