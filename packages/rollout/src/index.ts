@@ -1,5 +1,12 @@
 // @fleet-service/rollout: the public surface.
 
+export {
+  type ClusterObservation,
+  isServiceUnit,
+  type ObserveClusterOptions,
+  observeClusterState,
+  snapshotOf,
+} from './cluster-observation.js';
 export { type DestroyOptions, type DestroyResult, destroyService } from './destroy.js';
 export { explainUnschedulable } from './diagnose.js';
 export type { RolloutErrorCode, WaitPhase } from './errors.js';
@@ -11,18 +18,26 @@ export {
   LockHeldError,
   LockLostError,
   NoRecordError,
+  NoSuchServiceError,
   PausedError,
   ProgressDeadlineError,
   ROLLOUT_ERROR_CODES,
+  RollbackFailedError,
   RolledBackError,
   RolloutAbortedError,
   RolloutError,
   StateTimeoutError,
   UnsupportedUnitError,
 } from './errors.js';
-export type { EventInput, RolloutEvent, RolloutEventType, SystemdView } from './events.js';
-export { type ExecuteDeps, executePlan } from './executor.js';
-export { type ObserveOptions, observeCluster } from './observe.js';
+export type {
+  EventInput,
+  EventListener,
+  EventTags,
+  RolloutEvent,
+  RolloutEventType,
+  SystemdView,
+} from './events.js';
+export { type ObserveOptions, observeCluster, observeUnits } from './observe.js';
 export type {
   Plan,
   PlanStep,
@@ -34,9 +49,12 @@ export type {
 } from './plan.js';
 export { STEP_REASONS } from './plan.js';
 export { planRollout } from './planner.js';
+export { rolledTo } from './record.js';
 export { lockUnitName, recordUnitName, reservedUnitOwner } from './reserved-units.js';
 export type { ResultError, RolloutOutcome, RolloutResult } from './result.js';
+export { planRollback } from './rollback-plan.js';
 export { assertValidSpec, type RolloutDeps, rollbackService, rollout } from './rollout.js';
+export { type RunPlanDeps, runPlan } from './run-plan.js';
 export type { ClusterSnapshot, InstanceView, LockInfo, RolloutRecord, ServiceView } from './snapshot.js';
 export { viewService } from './snapshot.js';
 export type {
@@ -57,6 +75,7 @@ export {
   listServices,
   type ServiceStatus,
   type ServiceSummary,
+  type StatusOptions,
 } from './status.js';
-export { planTeardown } from './teardown.js';
+export { planTeardown, teardownPlan } from './teardown.js';
 export { isGlobalUnitFile, validateSpec } from './validate-spec.js';
