@@ -57,6 +57,7 @@ const CODE_TABLE: ReadonlyArray<readonly [ExitCodeValue, ReadonlySet<string>]> =
       'ERR_FLEET_INVALID_OPTIONS',
       'ERR_FLEET_INVALID_UNIT',
       'ERR_ROLLOUT_NO_RECORD',
+      'ERR_ROLLOUT_NO_SUCH_SERVICE',
     ]),
   ],
   [ExitCode.LOCK_HELD, new Set(['ERR_ROLLOUT_LOCK_HELD', 'ERR_ROLLOUT_LOCK_LOST', 'ERR_ROLLOUT_DRIFT'])],

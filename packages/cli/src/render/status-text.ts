@@ -60,7 +60,9 @@ export function serviceText(status: ServiceStatus, mode: OutputMode): string {
       `lock: ${l.owner} on ${l.host} (pid ${l.pid}) until ${new Date(l.expiry).toISOString()}${l.expired ? c.yellow(' (expired)') : ''}`,
     );
   } else lines.push('lock: free');
-  if (status.record)
-    lines.push(`last rollout: ${status.record.status} (to ${status.record.target.hash.slice(0, 7)})`);
+  if (status.lastRollout)
+    lines.push(
+      `last rollout: ${status.lastRollout.status} (to ${status.lastRollout.hash.slice(0, 7) || 'nothing'})`,
+    );
   return `${lines.join('\n')}\n`;
 }
