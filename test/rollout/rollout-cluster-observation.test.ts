@@ -1,10 +1,14 @@
 /** Seam 3: one observation of the cluster, many services' snapshots and plans from it. */
 import type { RequestInfo } from '@fleet-service/fleet-client';
 import {
+  lockService,
+  lockUnitName,
   observeCluster,
   observeClusterState,
   planRollout,
+  type RolloutEvent,
   rollout,
+  runPlan,
   snapshotOf,
 } from '@fleet-service/rollout';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,6 +61,39 @@ describe('observeClusterState + snapshotOf', () => {
     });
     expect(whole.units.map((u) => u.name).sort()).toEqual(['web@.service', 'web@1.service', 'web@2.service']);
     expect(whole.record?.status).toBe('succeeded');
+  });
+
+  it('a front end plans several services from one observation, then runs the plan it chose under a lock', async () => {
+    h = await harness();
+    for (const s of ['web', 'api'])
+      await rollout({ service: s, unitFile: V1, count: 2, ...FAST }, { api: h.api, clock: h.clock });
+    const observation = await observeClusterState(h.api);
+    const [web, api] = ['web', 'api'].map((s) =>
+      planRollout({ service: s, unitFile: V2, count: 2, ...FAST }, snapshotOf(observation, s)),
+    );
+    expect(api?.steps.length).toBeGreaterThan(0);
+    // only web is approved
+    const events: RolloutEvent[] = [];
+    const onEvent = (e: RolloutEvent) => events.push(e);
+    const rolloutId = 'approved-1';
+    const lock = await lockService('web', FAST.lock, {
+      api: h.api,
+      clock: h.clock,
+      onEvent,
+      rolloutId,
+      host: 'ui',
+      pid: 1,
+    });
+    const result = await runPlan(web!, { api: h.api, clock: h.clock, onEvent, lock, rolloutId });
+    expect(result.outcome).toBe('succeeded');
+    expect(new Set(events.map((e) => `${e.service} ${e.rolloutId}`))).toEqual(new Set(['web approved-1']));
+    expect(events.map((e) => e.type).slice(-2)).toEqual(['lock-released', 'done']);
+    expect(h.sim.cluster.units().some((u) => u.name === lockUnitName('web'))).toBe(false);
+    const after = snapshotOf(await observeClusterState(h.api), 'web');
+    expect(after.record).toMatchObject({ status: 'succeeded', target: { hash: web!.newHash } });
+    expect(
+      snapshotOf(await observeClusterState(h.api), 'api').units.every((u) => u.options !== undefined),
+    ).toBe(true);
   });
 
   it('refuses a snapshot of a service whose /state the observation did not read', async () => {

@@ -13,7 +13,7 @@ import type { LockHandle } from './lock.js';
 import { observeUnits } from './observe.js';
 import type { PlanStep } from './plan.js';
 import { recordUnitName } from './reserved-units.js';
-import { lockFor, type RolloutDeps } from './rollout.js';
+import { lockService, type RolloutDeps } from './rollout.js';
 import { failBeforeRun, runPlan } from './run-plan.js';
 import { type RolloutSpec, resolveSettings } from './spec.js';
 import { teardownPlan } from './teardown.js';
@@ -65,12 +65,7 @@ export async function destroyService(
   let lock: LockHandle | undefined;
   let snapshot: Awaited<ReturnType<typeof observeUnits>>;
   try {
-    lock = await lockFor(
-      { service, ...(deps.spec?.lock ? { lock: deps.spec.lock } : {}) },
-      deps,
-      clock,
-      onEvent,
-    );
+    lock = await lockService(service, deps.spec?.lock, { ...deps, clock, rolloutId });
     snapshot = await observeUnits(deps.api, service, deps.signal);
     if (snapshot.units.length === 0) {
       // only fs's bookkeeping is left: remove the stale record quietly (the lock goes on release)

@@ -37,6 +37,7 @@ export type {
   RolloutEventType,
   SystemdView,
 } from './events.js';
+export type { LockHandle } from './lock.js';
 export { type ObserveOptions, observeCluster, observeUnits } from './observe.js';
 export type {
   Plan,
@@ -53,7 +54,14 @@ export { rolledTo } from './record.js';
 export { lockUnitName, recordUnitName, reservedUnitOwner } from './reserved-units.js';
 export type { ResultError, RolloutOutcome, RolloutResult } from './result.js';
 export { planRollback } from './rollback-plan.js';
-export { assertValidSpec, type RolloutDeps, rollbackService, rollout } from './rollout.js';
+export {
+  assertValidSpec,
+  type LockServiceDeps,
+  lockService,
+  type RolloutDeps,
+  rollbackService,
+  rollout,
+} from './rollout.js';
 export { type RunPlanDeps, runPlan } from './run-plan.js';
 export type { ClusterSnapshot, InstanceView, LockInfo, RolloutRecord, ServiceView } from './snapshot.js';
 export { viewService } from './snapshot.js';

@@ -4,7 +4,7 @@
  * rollbackService: roll the recorded previous contents out again, the same way.
  */
 import { randomUUID } from 'node:crypto';
-import { type Clock, systemClock } from '@fleet-service/fleet-client';
+import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-client';
 import { InvalidSpecError, NoRecordError, NoSuchServiceError, UnsupportedUnitError } from './errors.js';
 import { type EventListener, emit, tagEvents } from './events.js';
 import { acquireLock, type LockHandle } from './lock.js';
@@ -12,7 +12,7 @@ import { observeCluster, observeUnits } from './observe.js';
 import { planRollout } from './planner.js';
 import { emptyResult, type RolloutResult } from './result.js';
 import { failBeforeRun, type RunPlanDeps, runPlan } from './run-plan.js';
-import type { RolloutSpec } from './spec.js';
+import type { LockOptions, RolloutSpec } from './spec.js';
 import { validateSpec } from './validate-spec.js';
 
 export interface RolloutDeps extends Omit<RunPlanDeps, 'lock' | 'startedAt'> {
@@ -33,20 +33,40 @@ export function assertValidSpec(spec: RolloutSpec): void {
   throw new InvalidSpecError(problems);
 }
 
-/** Take the service's lock with the spec's lock settings; `onEvent` already tagged. */
-export function lockFor(
-  spec: Pick<RolloutSpec, 'service' | 'lock'>,
-  deps: Pick<RolloutDeps, 'api' | 'host' | 'pid' | 'signal'>,
-  clock: Clock,
-  onEvent: EventListener | undefined,
+/** Who takes a lock and where its events go. */
+export interface LockServiceDeps {
+  api: FleetApi;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Gives up waiting (settling, retries) when aborted. */
+  signal?: AbortSignal;
+  /** Lock events, tagged with the service and `rolloutId`. */
+  onEvent?: EventListener;
+  /** Tags the lock's events: pass the same id to `runPlan`. @default a random UUID */
+  rolloutId?: string;
+  /** Shown in the lock. @default 'unknown' */
+  host?: string;
+  /** Shown in the lock. @default 0 */
+  pid?: number;
+}
+
+/**
+ * Take the service's lock (LockHeldError when another rollout holds it), for `runPlan(plan, {lock})`,
+ * which checks it before every batch and releases it when done. `lock` as in `RolloutSpec.lock`.
+ */
+export function lockService(
+  service: string,
+  lock: LockOptions | undefined,
+  deps: LockServiceDeps,
 ): Promise<LockHandle> {
-  return acquireLock(deps.api, clock, spec.service, {
-    owner: spec.lock?.owner ?? 'fs',
+  const onEvent = tagEvents(deps.onEvent, { service, rolloutId: deps.rolloutId ?? randomUUID() });
+  return acquireLock(deps.api, deps.clock ?? systemClock, service, {
+    owner: lock?.owner ?? 'fs',
     host: deps.host ?? 'unknown',
     pid: deps.pid ?? 0,
-    ...(spec.lock?.ttlMs !== undefined ? { ttlMs: spec.lock.ttlMs } : {}),
-    ...(spec.lock?.steal !== undefined ? { steal: spec.lock.steal } : {}),
-    ...(spec.lock?.settleMs !== undefined ? { settleMs: spec.lock.settleMs } : {}),
+    ...(lock?.ttlMs !== undefined ? { ttlMs: lock.ttlMs } : {}),
+    ...(lock?.steal !== undefined ? { steal: lock.steal } : {}),
+    ...(lock?.settleMs !== undefined ? { settleMs: lock.settleMs } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(onEvent ? { onEvent } : {}),
   });
@@ -75,7 +95,7 @@ export async function rollout(spec: RolloutSpec, deps: RolloutDeps): Promise<Rol
   let lock: LockHandle | undefined;
   let plan: ReturnType<typeof planRollout>;
   try {
-    lock = await lockFor(spec, deps, clock, onEvent);
+    lock = await lockService(spec.service, spec.lock, { ...deps, clock, rolloutId });
     plan = planRollout(spec, await observe());
   } catch (caught) {
     throw await failBeforeRun(caught, {
