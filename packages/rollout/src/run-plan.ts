@@ -109,11 +109,14 @@ export async function runPlan(plan: Plan, deps: RunPlanDeps): Promise<RolloutRes
     final = await settle(run, steps);
     return final;
   } catch (caught) {
-    const error = runError(caught, deps.signal, plan.service);
-    final =
-      resultOf(error) ??
-      withResultOf(error, emptyResult(plan.service, failedOutcome(error), run.started, clock, { error }));
-    throw error;
+    const failed = failure(caught, {
+      service: plan.service,
+      signal: deps.signal,
+      clock,
+      started: run.started,
+    });
+    final = failed.result;
+    throw failed.error;
   } finally {
     if (recorded && final) await recordEnd(run, recorded, final);
     await endRun(run.onEvent, clock, run.started, final, deps.lock);
@@ -135,28 +138,29 @@ export async function failBeforeRun(
     lock: LockHandle | undefined;
   },
 ): Promise<unknown> {
-  const error = runError(caught, run.signal, run.service);
-  let result = (error as { result?: RolloutResult }).result;
-  if (!result) {
-    result = emptyResult(run.service, failedOutcome(error), run.started, run.clock, { error });
-    withResult(error, result);
-  }
+  const { error, result } = failure(caught, run);
   await endRun(run.onEvent, run.clock, run.started, result, run.lock);
   return error;
 }
 
 /**
- * The error a run ends with: an abort before any step ran (lock, observe, record) becomes
- * RolloutAbortedError.
+ * The error a run ends with, its result attached: the error's own (a policy's), or one that changed
+ * nothing. An abort before any step ran (lock, observe, record) becomes RolloutAbortedError.
  */
-function runError(caught: unknown, signal: AbortSignal | undefined, service: string): unknown {
-  if (signal?.aborted && caught === signal.reason) return new RolloutAbortedError(service, [], caught);
-  return caught;
-}
-
-/** The outcome of an error that stopped a run before any step. */
-function failedOutcome(error: unknown): RolloutResult['outcome'] {
-  return error instanceof RolloutAbortedError ? 'aborted' : 'failed';
+function failure(
+  caught: unknown,
+  run: { service: string; signal: AbortSignal | undefined; clock: Clock; started: number },
+): { error: unknown; result: RolloutResult } {
+  const error =
+    run.signal?.aborted && caught === run.signal.reason
+      ? new RolloutAbortedError(run.service, [], caught)
+      : caught;
+  const own = (error as { result?: RolloutResult } | undefined)?.result;
+  if (own) return { error, result: own };
+  const outcome = error instanceof RolloutAbortedError ? 'aborted' : 'failed';
+  const result = emptyResult(run.service, outcome, run.started, run.clock, { error });
+  withResult(error, result);
+  return { error, result };
 }
 
 /** Release the lock, then emit `done` (with the whole run's duration). */
@@ -170,15 +174,6 @@ async function endRun(
   await lock?.release();
   if (final)
     emit(onEvent, clock.now(), { type: 'done', result: { ...final, durationMs: clock.now() - started } });
-}
-
-function resultOf(error: unknown): RolloutResult | undefined {
-  return (error as { result?: RolloutResult } | undefined)?.result;
-}
-
-function withResultOf(error: unknown, result: RolloutResult): RolloutResult {
-  withResult(error, result);
-  return result;
 }
 
 /** Write `in-progress` before the first step of a rollout plan; returns the record written. */
