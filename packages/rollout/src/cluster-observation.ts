@@ -98,7 +98,7 @@ export function snapshotOf(observation: ClusterObservation, service: string): Cl
 }
 
 /** Run `fn` over `items`, at most `limit` at once; results in input order. */
-export async function mapLimit<T, R>(
+async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<R>,
