@@ -98,11 +98,7 @@ export function snapshotOf(observation: ClusterObservation, service: string): Cl
 }
 
 /** Run `fn` over `items`, at most `limit` at once; results in input order. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
