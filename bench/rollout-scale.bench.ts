@@ -6,7 +6,7 @@
 // or a lock refresh would be answered).
 import { unitHash } from '@fleet-service/fleet-client';
 import { ManualClock } from '@fleet-service/fleet-sim';
-import { type ClusterSnapshot, executePlan, planRollout, type RolloutSpec } from '@fleet-service/rollout';
+import { type ClusterSnapshot, planRollout, type RolloutSpec, runPlan } from '@fleet-service/rollout';
 import { memoryFleetApi } from './memory-fleet-api.js';
 import { unitFile } from './rollout-helpers.js';
 import type { BenchResult } from './run.js';
@@ -71,7 +71,7 @@ async function timeCreate(n: number): Promise<{ ms: number; stallMs: number; eve
   const t0 = performance.now();
   try {
     const plan = planRollout(spec(n), empty());
-    const result = await executePlan(plan, { api, clock, onEvent: () => void events++ });
+    const result = await runPlan(plan, { api, clock, onEvent: () => void events++ });
     if (result.added.length !== n) throw new Error(`created ${result.added.length} of ${n}`);
   } finally {
     clearInterval(timer);

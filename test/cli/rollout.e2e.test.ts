@@ -161,8 +161,11 @@ describe.runIf(cliIsBuilt()).each(['unix', 'tcp'] as const)(
       const run = await runCli(['destroy', 'web'], { env });
       expect(run.code).toBe(0);
       expect(t.sim.cluster.units().filter((u) => u.name.startsWith('web'))).toEqual([]);
-      const again = await runCli(['destroy', 'web', '--json'], { env });
-      expect(again.code).toBe(0);
+      // nothing left: no such service (exit 2), never "destroyed 1 unit(s)" for fs's own record
+      const again = await runCli(['destroy', 'web'], { env });
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/no such service: web/);
+      expect(again.stdout).not.toMatch(/destroyed/);
     });
   },
 );

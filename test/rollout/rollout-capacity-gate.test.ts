@@ -3,10 +3,10 @@
  * re-counts what actually runs (fresh /state reads) and waits rather than go below N − maxUnavailable.
  */
 import {
-  executePlan,
   observeCluster,
   planRollout,
   type RolloutResult,
+  runPlan,
   StateTimeoutError,
 } from '@fleet-service/rollout';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ const spec = (unitFile = V2) => ({ service: 'web', unitFile, count: 3, maxUnavai
 
 /** Three V1 instances, a plan to V2 made while all three ran, then web@3 stopped by someone else. */
 async function stalePlan(x: Harness) {
-  await executePlan(planRollout(spec(V1), await observeCluster(x.api, 'web')), {
+  await runPlan(planRollout(spec(V1), await observeCluster(x.api, 'web')), {
     api: x.api,
     clock: x.clock,
   });
@@ -57,7 +57,7 @@ describe('capacity gate', () => {
       });
       restartedAt = h!.clock.now();
     });
-    const result = await executePlan(plan, { api: h.api, clock: h.clock, onEvent: h.onEvent });
+    const result = await runPlan(plan, { api: h.api, clock: h.clock, onEvent: h.onEvent });
     await restart;
     expect(result.outcome).toBe('succeeded');
     expect(runningWith(h.sim, 'web', H2)).toEqual(['web@1.service', 'web@2.service', 'web@3.service']);
@@ -70,7 +70,7 @@ describe('capacity gate', () => {
     h = await harness();
     const plan = await stalePlan(h);
     const from = h.clock.now();
-    const error = await executePlan(
+    const error = await runPlan(
       { ...plan, settings: { ...plan.settings, timeouts: { ...plan.settings.timeouts, healthy: 10_000 } } },
       { api: h.api, clock: h.clock },
     ).then(

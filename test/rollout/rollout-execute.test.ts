@@ -1,12 +1,13 @@
 import {
   DriftError,
-  executePlan,
   NoRecordError,
+  NoSuchServiceError,
   observeCluster,
   planRollout,
   type RolloutResult,
   rollbackService,
   rollout,
+  runPlan,
 } from '@fleet-service/rollout';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAST, H2, type Harness, harness, runningWith, V1, V2, version } from './sim-harness.js';
@@ -17,7 +18,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe('observe → plan → executePlan', () => {
+describe('observe → plan → runPlan', () => {
   it('executes a plan computed from an observation, emitting plan … done', async () => {
     h = await harness();
     await rollout({ service: 'web', unitFile: V1, count: 2, ...FAST }, { api: h.api, clock: h.clock });
@@ -28,7 +29,7 @@ describe('observe → plan → executePlan', () => {
       'replace web@1.service',
       'replace web@2.service',
     ]);
-    const result = await executePlan(plan, { api: h.api, clock: h.clock, onEvent: h.onEvent });
+    const result = await runPlan(plan, { api: h.api, clock: h.clock, onEvent: h.onEvent });
     expect(result.outcome).toBe('succeeded');
     expect(runningWith(h.sim, 'web', H2)).toEqual(['web@1.service', 'web@2.service']);
     expect(h.events[0]?.type).toBe('plan');
@@ -45,7 +46,7 @@ describe('observe → plan → executePlan', () => {
     );
     const other = version('someone-else');
     await h.api.createUnit({ name: 'web@2.service', options: other, desiredState: 'launched' });
-    const error = await executePlan(plan, { api: h.api, clock: h.clock }).then(
+    const error = await runPlan(plan, { api: h.api, clock: h.clock }).then(
       () => undefined,
       (e: unknown) => e as DriftError & { result: RolloutResult },
     );
@@ -57,6 +58,10 @@ describe('observe → plan → executePlan', () => {
 
   it('rollbackService without a record says so; with one it toggles back', async () => {
     h = await harness();
+    expect(
+      await rollbackService('web', { api: h.api, clock: h.clock }).catch((e: unknown) => e),
+    ).toBeInstanceOf(NoSuchServiceError);
+    await h.api.createUnit({ name: 'web@1.service', options: V1, desiredState: 'launched' });
     expect(
       await rollbackService('web', { api: h.api, clock: h.clock }).catch((e: unknown) => e),
     ).toBeInstanceOf(NoRecordError);

@@ -1,5 +1,11 @@
 /** Shared set-up for the rollout tests: a simulator on a ManualClock, a real HTTP client, unit files. */
-import { createFleetClient, type FleetApi, type UnitOption, unitHash } from '@fleet-service/fleet-client';
+import {
+  createFleetClient,
+  type FleetApi,
+  type RequestInfo,
+  type UnitOption,
+  unitHash,
+} from '@fleet-service/fleet-client';
 import {
   type FaultSpec,
   type FleetSim,
@@ -78,6 +84,21 @@ export async function harness(
     onEvent: (e) => events.push(e),
     close: () => sim.close(),
   };
+}
+
+/** Another client on the harness's simulator that records every request it sends (to count them). */
+export function countingClient(x: Harness): {
+  api: FleetApi;
+  requests: RequestInfo[];
+  writes: () => RequestInfo[];
+} {
+  const requests: RequestInfo[] = [];
+  const api = createFleetClient({
+    endpoint: x.sim.endpoint,
+    clock: x.clock,
+    onRequest: (info) => requests.push(info),
+  });
+  return { api, requests, writes: () => requests.filter((r) => r.method !== 'GET') };
 }
 
 /** Indexed instances of `service` (any index). */

@@ -1,19 +1,30 @@
-/** destroyService: remove a service — instances highest first, `S.service`, non-indexed instances, template, record. */
+/**
+ * destroyService: lock → observe → plan the teardown → runPlan. Removes instances highest first,
+ * `S.service`, non-indexed instances, the template, then fs's record unit. A dry run plans without
+ * the lock and writes nothing. A service without units of its own is NoSuchServiceError (fs's
+ * stale record is still removed, silently); fs's own units are never listed as removed.
+ */
+import { randomUUID } from 'node:crypto';
 import { systemClock } from '@fleet-service/fleet-client';
-import { InvalidSpecError } from './errors.js';
-import { executeInternal } from './executor.js';
+import { InvalidSpecError, NoSuchServiceError } from './errors.js';
+import { emit, tagEvents } from './events.js';
 import { validateServiceName } from './fleet-helpers.js';
-import { observeCluster } from './observe.js';
-import type { Plan, PlanStep } from './plan.js';
-import { lockFor, type RolloutDeps } from './rollout.js';
+import type { LockHandle } from './lock.js';
+import { observeUnits } from './observe.js';
+import type { PlanStep } from './plan.js';
+import { recordUnitName } from './reserved-units.js';
+import { lockService, type RolloutDeps } from './rollout.js';
+import { failBeforeRun, runPlan } from './run-plan.js';
 import { type RolloutSpec, resolveSettings } from './spec.js';
-import { planTeardown } from './teardown.js';
+import { teardownPlan } from './teardown.js';
+import { retryTransient } from './wait.js';
 
 export interface DestroyResult {
   service: string;
-  /** Units destroyed, in order. */
+  /** The service's units destroyed, in order (never fs's own record or lock unit). */
   removed: string[];
   durationMs: number;
+  /** Every completed step, fs's record unit's removal included. */
   completedSteps: PlanStep[];
 }
 
@@ -32,40 +43,57 @@ export async function destroyService(
   if (problem) throw new InvalidSpecError([{ field: 'service', message: problem, kind: 'invalid' }]);
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
-  const lock = await lockFor({ service, ...(deps.spec?.lock ? { lock: deps.spec.lock } : {}) }, deps, clock);
-  try {
-    const snapshot = await observeCluster(deps.api, service, { machines: false });
-    const steps = planTeardown(snapshot, { batchSize: deps.batchSize ?? 10, includeRecord: true });
-    const settings = resolveSettings({ service, unitFile: [], ...deps.spec });
-    const plan: Plan = {
-      service,
-      newHash: '',
-      count: 0,
-      unitFile: [],
-      settings: { ...settings, onFailure: 'abort' },
-      steps,
-      unchanged: [],
-      summary: {
-        create: 0,
-        replace: 0,
-        start: 0,
-        unchanged: 0,
-        remove: steps.length,
-        surge: 0,
-        templateChanged: false,
-        batches: steps.at(-1)?.batch ?? 0,
-      },
+  const rolloutId = deps.rolloutId ?? randomUUID();
+  const onEvent = tagEvents(deps.onEvent, { service, rolloutId });
+  const settings = resolveSettings({ service, unitFile: [], ...deps.spec });
+  const planFor = (snapshot: Awaited<ReturnType<typeof observeUnits>>) =>
+    teardownPlan(snapshot, settings, {
+      batchSize: deps.batchSize ?? 10,
+      includeRecord: true,
       notes: ['destroy'],
-    };
-    if (deps.dryRun) return { service, removed: [], durationMs: 0, completedSteps: [] };
-    const result = await executeInternal(plan, deps, { lock, startedAt: started, allowRollback: false });
-    return {
-      service,
-      removed: result.completedSteps.map((s) => s.unit),
-      durationMs: clock.now() - started,
-      completedSteps: result.completedSteps,
-    };
-  } finally {
-    await lock.release();
+    });
+
+  // before any write: a service with nothing at all is a typo, and a dry run takes no lock
+  const first = await observeUnits(deps.api, service, deps.signal);
+  if (first.units.length === 0 && !first.record && !first.lock) throw new NoSuchServiceError(service);
+  if (deps.dryRun) {
+    if (first.units.length === 0) throw new NoSuchServiceError(service);
+    emit(onEvent, clock.now(), { type: 'plan', plan: planFor(first) });
+    return { service, removed: [], durationMs: clock.now() - started, completedSteps: [] };
   }
+
+  let lock: LockHandle | undefined;
+  let snapshot: Awaited<ReturnType<typeof observeUnits>>;
+  try {
+    lock = await lockService(service, deps.spec?.lock, { ...deps, clock, rolloutId });
+    snapshot = await observeUnits(deps.api, service, deps.signal);
+    if (snapshot.units.length === 0) {
+      // only fs's bookkeeping is left: remove the stale record quietly (the lock goes on release)
+      if (snapshot.record) {
+        await retryTransient(clock, () =>
+          deps.api.destroyUnit(recordUnitName(service), { ignoreNotFound: true }),
+        );
+      }
+      throw new NoSuchServiceError(service);
+    }
+  } catch (caught) {
+    if (caught instanceof NoSuchServiceError) {
+      await lock?.release();
+      throw caught;
+    }
+    throw await failBeforeRun(caught, { service, signal: deps.signal, clock, started, onEvent, lock });
+  }
+  const result = await runPlan(planFor(snapshot), {
+    ...deps,
+    clock,
+    lock,
+    rolloutId,
+    startedAt: started,
+  });
+  return {
+    service,
+    removed: result.completedSteps.filter((s) => s.role !== 'record').map((s) => s.unit),
+    durationMs: clock.now() - started,
+    completedSteps: result.completedSteps,
+  };
 }

@@ -21,6 +21,8 @@ export const ROLLOUT_ERROR_CODES = Object.freeze({
   drift: 'ERR_ROLLOUT_DRIFT',
   aborted: 'ERR_ROLLOUT_ABORTED',
   noRecord: 'ERR_ROLLOUT_NO_RECORD',
+  rollbackFailed: 'ERR_ROLLOUT_ROLLBACK_FAILED',
+  noSuchService: 'ERR_ROLLOUT_NO_SUCH_SERVICE',
 } as const);
 
 export type RolloutErrorCode = (typeof ROLLOUT_ERROR_CODES)[keyof typeof ROLLOUT_ERROR_CODES];
@@ -149,6 +151,27 @@ export class RolledBackError extends RolloutError {
   }
 }
 
+/**
+ * The rollout failed, onFailure=rollback tried to put the previous contents back, and that failed
+ * too. `cause` is the rollout's failure; `rollbackError` the rollback's. The service may run a mix
+ * of both versions: see the result's `replaced` and `rolledBack`.
+ */
+export class RollbackFailedError extends RolloutError {
+  override readonly name = 'RollbackFailedError';
+  readonly service: string;
+  /** Why the rollback failed. */
+  readonly rollbackError: unknown;
+  constructor(service: string, cause: unknown, rollbackError: unknown) {
+    super(
+      `rollout of ${service} failed (${messageOf(cause)}) and the automatic rollback failed too: ${messageOf(rollbackError)}`,
+      ROLLOUT_ERROR_CODES.rollbackFailed,
+      { cause },
+    );
+    this.service = service;
+    this.rollbackError = rollbackError;
+  }
+}
+
 /** The rollout failed and onFailure=pause stopped it; rerun the same rollout to resume. `cause` is the failure. */
 export class PausedError extends RolloutError {
   override readonly name = 'PausedError';
@@ -230,6 +253,19 @@ export class NoRecordError extends RolloutError {
     super(
       `no previous contents recorded for ${service}: nothing to roll back to`,
       ROLLOUT_ERROR_CODES.noRecord,
+    );
+    this.service = service;
+  }
+}
+
+/** destroy/rollback/status of a service that has no units (fs's own record and lock units do not count). */
+export class NoSuchServiceError extends RolloutError {
+  override readonly name = 'NoSuchServiceError';
+  readonly service: string;
+  constructor(service: string) {
+    super(
+      `no such service: ${service} has no template, instances or ${service}.service in the cluster`,
+      ROLLOUT_ERROR_CODES.noSuchService,
     );
     this.service = service;
   }

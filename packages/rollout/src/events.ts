@@ -1,4 +1,9 @@
-/** RolloutEvent: what happened, as frozen JSON-serialisable objects (the CLI renders or streams them as NDJSON). */
+/**
+ * RolloutEvent: what happened, as frozen JSON-serialisable objects (the CLI renders or streams them
+ * as NDJSON). Every event names its `service` and its `rolloutId`, so the events of several
+ * rollouts can share one stream; the events of an automatic rollback's own plan (its `plan`, steps
+ * and waits) also carry `phase: 'rollback'`.
+ */
 import type { Plan, PlanStep } from './plan.js';
 import type { ResultError, RolloutResult } from './result.js';
 import type { LockInfo } from './snapshot.js';
@@ -10,7 +15,17 @@ export interface SystemdView {
   sub?: string;
 }
 
-interface EventBase {
+/** The fields every event carries. */
+export interface EventTags {
+  /** The service the event is about. */
+  service: string;
+  /** One id per rollout()/runPlan()/destroyService() call; the automatic rollback inside it keeps it. */
+  rolloutId: string;
+  /** `rollback` on the events of the automatic rollback's plan; absent otherwise. */
+  phase?: 'rollback';
+}
+
+interface EventBase extends EventTags {
   /** Clock ms. */
   time: number;
 }
@@ -20,15 +35,14 @@ export type RolloutEvent = EventBase &
     | { type: 'plan'; plan: Plan }
     | {
         type: 'lock-acquired';
-        service: string;
         lock: LockInfo;
         /** The lock that was there and was taken over, and why. */
         stolenFrom?: LockInfo;
         takeover?: 'expired' | 'steal' | 'holder-dead';
       }
-    | { type: 'lock-refreshed'; service: string; expiry: number }
-    | { type: 'lock-lost'; service: string; holder?: LockInfo }
-    | { type: 'lock-released'; service: string }
+    | { type: 'lock-refreshed'; expiry: number }
+    | { type: 'lock-lost'; holder?: LockInfo }
+    | { type: 'lock-released' }
     | { type: 'step-started'; step: PlanStep }
     | { type: 'step-finished'; step: PlanStep; durationMs: number; skipped?: boolean }
     | { type: 'step-failed'; step: PlanStep; durationMs: number; error: ResultError }
@@ -50,12 +64,20 @@ export type RolloutEvent = EventBase &
         systemd?: SystemdView;
         machineID?: string;
       }
-    | { type: 'rollback-started'; reason: string; toHash: string }
+    /** The rollout failed and onFailure=rollback starts putting the previous contents back (`toHash`; '' = tear a new service down). */
+    | { type: 'rollback-started'; reason: string; error: ResultError; toHash: string }
+    /** The rollback put the previous contents back on `rolledBack`. */
+    | { type: 'rollback-finished'; toHash: string; rolledBack: string[] }
+    /** The rollback itself failed: `error` is the rollback's failure (the rollout's is in `rollback-started`). */
+    | { type: 'rollback-failed'; toHash: string; rolledBack: string[]; error: ResultError }
     | { type: 'abort-requested'; inFlight: string[] }
     | { type: 'done'; result: RolloutResult }
   );
 
 export type RolloutEventType = RolloutEvent['type'];
+
+/** A listener of events. */
+export type EventListener = (e: RolloutEvent) => void;
 
 /** Deep-freeze a JSON-like value (cloned first, so the engine's own objects stay mutable). */
 export function frozenCopy<T>(value: T): T {
@@ -70,19 +92,18 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Distributive Omit, so each union member keeps its own fields. */
+/** An event as the engine's parts build it: without its time and tags (a tagged listener adds them). */
 export type EventInput = RolloutEvent extends infer E
   ? E extends RolloutEvent
-    ? Omit<E, 'time'>
+    ? Omit<E, 'time' | keyof EventTags> & { service?: string }
     : never
   : never;
 
-/** Build, freeze and deliver an event. A throwing listener never breaks the rollout. */
-export function emit(
-  listener: ((e: RolloutEvent) => void) | undefined,
-  time: number,
-  event: EventInput,
-): void {
+/**
+ * Build, freeze and deliver an event. A throwing listener never breaks the rollout. The listener is
+ * one `tagEvents` made, which adds the event's `service`, `rolloutId` and `phase`.
+ */
+export function emit(listener: EventListener | undefined, time: number, event: EventInput): void {
   if (!listener) return;
   const full = frozenCopy({ ...event, time } as RolloutEvent);
   try {
@@ -90,4 +111,10 @@ export function emit(
   } catch {
     // listeners are the caller's business
   }
+}
+
+/** A listener that adds `tags` to every event and passes it on to `listener` (frozen). */
+export function tagEvents(listener: EventListener | undefined, tags: EventTags): EventListener | undefined {
+  if (!listener) return undefined;
+  return (e) => listener(Object.freeze({ ...e, ...tags }));
 }

@@ -7,6 +7,13 @@ export {
   type FailureClass,
   findFailureClass,
 } from './classify.js';
+export {
+  type ClusterObservation,
+  isServiceUnit,
+  type ObserveClusterOptions,
+  observeClusterState,
+  snapshotOf,
+} from './cluster-observation.js';
 export { type DestroyOptions, type DestroyResult, destroyService } from './destroy.js';
 export { explainUnschedulable } from './diagnose.js';
 export type { RolloutErrorCode, WaitPhase } from './errors.js';
@@ -18,19 +25,27 @@ export {
   LockHeldError,
   LockLostError,
   NoRecordError,
+  NoSuchServiceError,
   PausedError,
   ProgressDeadlineError,
   ROLLOUT_ERROR_CODES,
+  RollbackFailedError,
   RolledBackError,
   RolloutAbortedError,
   RolloutError,
   StateTimeoutError,
   UnsupportedUnitError,
 } from './errors.js';
-export type { EventInput, RolloutEvent, RolloutEventType, SystemdView } from './events.js';
-export { type ExecuteDeps, executePlan } from './executor.js';
-export { type LockTakeover, lockState } from './lock.js';
-export { type ObserveOptions, observeCluster } from './observe.js';
+export type {
+  EventInput,
+  EventListener,
+  EventTags,
+  RolloutEvent,
+  RolloutEventType,
+  SystemdView,
+} from './events.js';
+export { type LockHandle, type LockTakeover, lockState } from './lock.js';
+export { type ObserveOptions, observeCluster, observeUnits } from './observe.js';
 export type {
   Plan,
   PlanStep,
@@ -42,9 +57,19 @@ export type {
 } from './plan.js';
 export { STEP_REASONS } from './plan.js';
 export { planRollout } from './planner.js';
+export { rolledTo } from './record.js';
 export { lockUnitName, recordUnitName, reservedUnitOwner } from './reserved-units.js';
 export type { ResultError, RolloutOutcome, RolloutResult } from './result.js';
-export { assertValidSpec, type RolloutDeps, rollbackService, rollout } from './rollout.js';
+export { planRollback } from './rollback-plan.js';
+export {
+  assertValidSpec,
+  type LockServiceDeps,
+  lockService,
+  type RolloutDeps,
+  rollbackService,
+  rollout,
+} from './rollout.js';
+export { type RunPlanDeps, runPlan } from './run-plan.js';
 export type { ClusterSnapshot, InstanceView, LockInfo, RolloutRecord, ServiceView } from './snapshot.js';
 export { viewService } from './snapshot.js';
 export type {
@@ -65,6 +90,7 @@ export {
   listServices,
   type ServiceStatus,
   type ServiceSummary,
+  type StatusOptions,
 } from './status.js';
-export { planTeardown } from './teardown.js';
+export { planTeardown, teardownPlan } from './teardown.js';
 export { isGlobalUnitFile, outageProblems, validateSpec } from './validate-spec.js';

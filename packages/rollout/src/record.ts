@@ -39,7 +39,20 @@ const STATUSES = new Set<RolloutRecord['status']>([
   'aborted',
   'failed',
   'rolled-back',
+  'rollback-failed',
 ]);
+
+/**
+ * The contents the recorded rollout was taking the service to: the target, except after an
+ * automatic rollback (`rolled-back`, `rollback-failed`), when it was taking it back to `previous`
+ * ('' when a new service was torn down).
+ */
+export function rolledTo(record: RolloutRecord): { hash: string; count: number } {
+  if (record.status !== 'rolled-back' && record.status !== 'rollback-failed') return record.target;
+  return record.previous
+    ? { hash: record.previous.hash, count: record.previous.count }
+    : { hash: '', count: 0 };
+}
 
 /** Read a record unit; `undefined` when absent or unreadable (a damaged record is ignored, not trusted). */
 export function parseRecord(unit: Unit | undefined): RolloutRecord | undefined {

@@ -3,7 +3,14 @@ import type { Clock } from '@fleet-service/fleet-client';
 import { messageOf } from './errors.js';
 import type { Plan, PlanStep } from './plan.js';
 
-export type RolloutOutcome = 'succeeded' | 'unchanged' | 'rolled-back' | 'paused' | 'aborted' | 'failed';
+export type RolloutOutcome =
+  | 'succeeded'
+  | 'unchanged'
+  | 'rolled-back'
+  | 'rollback-failed'
+  | 'paused'
+  | 'aborted'
+  | 'failed';
 
 /** A JSON form of the error that ended a rollout. */
 export interface ResultError {
@@ -16,10 +23,22 @@ export interface ResultError {
 export interface RolloutResult {
   service: string;
   outcome: RolloutOutcome;
-  /** The hash the service was rolled to (or back to). */
+  /**
+   * The hash the service was rolled to; after an automatic rollback (`rolled-back`,
+   * `rollback-failed`) the hash it was rolled back to ('' when a new service was torn down).
+   */
   hash: string;
-  /** Instances given new contents. */
+  /**
+   * Instances the rollout gave its new contents (replaced, or started with them). After an
+   * automatic rollback these are still the ones the failed rollout replaced: an instance replaced
+   * and then rolled back is listed here AND in `rolledBack`.
+   */
   replaced: string[];
+  /**
+   * Only after an automatic rollback: instances the rollback gave the previous contents back
+   * (replaced or started again). Torn-down instances of a new service are in `removed`.
+   */
+  rolledBack?: string[];
   /** Instances left alone. */
   unchanged: string[];
   /** Instances created (scale up). */
@@ -29,8 +48,12 @@ export interface RolloutResult {
   /** Surge spares still running because removing them would drop capacity below N (abort/pause only). */
   keptSpares: string[];
   durationMs: number;
+  /** Steps completed, in order: the rollout's, then (after a failure) the rollback's. */
   completedSteps: PlanStep[];
+  /** What ended the rollout (for `rollback-failed`: the rollout's failure, see `rollbackError`). */
   error?: ResultError;
+  /** Only for `rollback-failed`: why the rollback failed. */
+  rollbackError?: ResultError;
 }
 
 /** The JSON form of an error. */
@@ -57,6 +80,37 @@ export function withResult<E>(error: E, result: RolloutResult): E {
   return error;
 }
 
+/** The result of a run that changed nothing (a dry run, or a failure before any step). */
+export function emptyResult(
+  service: string,
+  outcome: RolloutOutcome,
+  started: number,
+  clock: Clock,
+  fields: { hash?: string; unchanged?: string[]; error?: unknown } = {},
+): RolloutResult {
+  const result: RolloutResult = {
+    service,
+    outcome,
+    hash: fields.hash ?? '',
+    replaced: [],
+    unchanged: fields.unchanged ?? [],
+    added: [],
+    removed: [],
+    keptSpares: [],
+    durationMs: clock.now() - started,
+    completedSteps: [],
+  };
+  if (fields.error !== undefined) result.error = resultError(fields.error);
+  return result;
+}
+
+/** Instances the completed steps gave their plan's contents: replaced or started (not created). */
+export function replacedBy(completed: readonly PlanStep[]): string[] {
+  const of = (action: PlanStep['action']) =>
+    completed.filter((s) => s.role === 'instance' && s.action === action).map((s) => s.unit);
+  return [...of('replace'), ...of('start')];
+}
+
 /** Summarise what the completed steps did. */
 export function buildResult(
   plan: Plan,
@@ -74,7 +128,7 @@ export function buildResult(
     service: plan.service,
     outcome,
     hash: plan.newHash,
-    replaced: [...done('replace', ['instance']), ...done('start', ['instance'])],
+    replaced: replacedBy(completed),
     unchanged: [...plan.unchanged],
     added: done('create', ['instance']),
     removed: done('destroy', ['extra', 'non-instanced', 'non-indexed', 'instance']),

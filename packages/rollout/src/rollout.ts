@@ -1,28 +1,26 @@
 /**
- * rollout: validate → lock → observe → plan → record → execute → record → unlock.
- * rollbackService: roll the recorded previous contents out again.
+ * rollout: validate → lock → observe → plan → runPlan (record, execute, failure policy, record,
+ * unlock, `done`). Dry run: observe → plan → `plan` event; no lock, no write.
+ * rollbackService: roll the recorded previous contents out again, the same way.
  */
-import { hostname } from 'node:os';
-import { type Clock, systemClock } from '@fleet-service/fleet-client';
-import { InvalidSpecError, NoRecordError, RolloutAbortedError, UnsupportedUnitError } from './errors.js';
-import { emit } from './events.js';
-import { type ExecuteDeps, executeInternal } from './executor.js';
+import { randomUUID } from 'node:crypto';
+import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-client';
+import { InvalidSpecError, NoRecordError, NoSuchServiceError, UnsupportedUnitError } from './errors.js';
+import { type EventListener, emit, tagEvents } from './events.js';
 import { acquireLock, type LockHandle } from './lock.js';
-import { observeCluster } from './observe.js';
+import { observeCluster, observeUnits } from './observe.js';
 import { planRollout } from './planner.js';
-import { readRecord, writeRecord } from './record.js';
-import { type RolloutResult, resultError, withResult } from './result.js';
-import type { RolloutRecord } from './snapshot.js';
-import type { RolloutSpec } from './spec.js';
-import { validateSpec } from './validate-spec.js';
-import { retryTransient } from './wait.js';
+import { emptyResult, type RolloutResult } from './result.js';
+import { failBeforeRun, type RunPlanDeps, runPlan } from './run-plan.js';
+import type { LockOptions, RolloutSpec } from './spec.js';
+import { outageProblems, validateSpec } from './validate-spec.js';
 
-export interface RolloutDeps extends ExecuteDeps {
-  /** Shown in the lock. @default os.hostname() */
+export interface RolloutDeps extends Omit<RunPlanDeps, 'lock' | 'startedAt'> {
+  /** Shown in the lock (the library reads nothing from the process: the CLI passes os.hostname()). @default 'unknown' */
   host?: string;
-  /** Shown in the lock. @default 0 (the library does not read process state; the CLI passes process.pid) */
+  /** Shown in the lock (the CLI passes process.pid). @default 0 */
   pid?: number;
-  /** Observe and plan (emitting `plan`), change nothing; resolves with outcome `unchanged` and no steps. */
+  /** Observe and plan (emitting `plan`), change nothing, take no lock; resolves with outcome `unchanged` and no steps. */
   dryRun?: boolean;
 }
 
@@ -35,32 +33,52 @@ export function assertValidSpec(spec: RolloutSpec): void {
   throw new InvalidSpecError(problems);
 }
 
-/** Take the service's lock with the spec's lock settings. */
-export function lockFor(
-  spec: Pick<RolloutSpec, 'service' | 'lock'>,
-  deps: RolloutDeps,
-  clock: Clock,
-): Promise<LockHandle> {
-  return acquireLock(deps.api, clock, spec.service, {
-    owner: spec.lock?.owner ?? 'fs',
-    host: deps.host ?? hostname(),
-    pid: deps.pid ?? 0,
-    ...(spec.lock?.ttlMs !== undefined ? { ttlMs: spec.lock.ttlMs } : {}),
-    ...(spec.lock?.steal !== undefined ? { steal: spec.lock.steal } : {}),
-    ...(spec.lock?.settleMs !== undefined ? { settleMs: spec.lock.settleMs } : {}),
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    ...(deps.onEvent ? { onEvent: deps.onEvent } : {}),
-  });
+/** A count kept from the cluster (spec.count absent) is only known after planning: check the outage rule then. */
+function assertNoOutage(spec: RolloutSpec, count: number): void {
+  if (spec.count !== undefined) return; // validateSpec checked it
+  const problems = outageProblems(spec, count);
+  if (problems.length > 0) throw new InvalidSpecError(problems);
 }
 
-const STATUS_OF: Record<RolloutResult['outcome'], RolloutRecord['status']> = {
-  succeeded: 'succeeded',
-  unchanged: 'succeeded',
-  'rolled-back': 'rolled-back',
-  paused: 'paused',
-  aborted: 'aborted',
-  failed: 'failed',
-};
+/** Who takes a lock and where its events go. */
+export interface LockServiceDeps {
+  api: FleetApi;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Gives up waiting (settling, retries) when aborted. */
+  signal?: AbortSignal;
+  /** Lock events, tagged with the service and `rolloutId`. */
+  onEvent?: EventListener;
+  /** Tags the lock's events: pass the same id to `runPlan`. @default a random UUID */
+  rolloutId?: string;
+  /** Shown in the lock. @default 'unknown' */
+  host?: string;
+  /** Shown in the lock. @default 0 */
+  pid?: number;
+}
+
+/**
+ * Take the service's lock (LockHeldError when another rollout holds it), for `runPlan(plan, {lock})`,
+ * which checks it before every batch and releases it when done. `lock` as in `RolloutSpec.lock`.
+ */
+export function lockService(
+  service: string,
+  lock: LockOptions | undefined,
+  deps: LockServiceDeps,
+): Promise<LockHandle> {
+  const onEvent = tagEvents(deps.onEvent, { service, rolloutId: deps.rolloutId ?? randomUUID() });
+  return acquireLock(deps.api, deps.clock ?? systemClock, service, {
+    owner: lock?.owner ?? 'fs',
+    host: deps.host ?? 'unknown',
+    pid: deps.pid ?? 0,
+    ...(lock?.ttlMs !== undefined ? { ttlMs: lock.ttlMs } : {}),
+    ...(lock?.steal !== undefined ? { steal: lock.steal } : {}),
+    ...(lock?.settleMs !== undefined ? { settleMs: lock.settleMs } : {}),
+    ...(lock?.isHolderAlive ? { isHolderAlive: lock.isHolderAlive } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(onEvent ? { onEvent } : {}),
+  });
+}
 
 /**
  * Roll `spec` out. Resolves with the result when every instance runs the new contents; rejects with
@@ -70,120 +88,58 @@ export async function rollout(spec: RolloutSpec, deps: RolloutDeps): Promise<Rol
   assertValidSpec(spec);
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
+  const rolloutId = deps.rolloutId ?? randomUUID();
+  const onEvent = tagEvents(deps.onEvent, { service: spec.service, rolloutId });
+  const observe = () =>
+    observeCluster(deps.api, spec.service, { ...(deps.signal ? { signal: deps.signal } : {}) });
   if (deps.dryRun) {
-    const plan = planRollout(
-      spec,
-      await observeCluster(deps.api, spec.service, { ...(deps.signal ? { signal: deps.signal } : {}) }),
-    );
-    emit(deps.onEvent, clock.now(), { type: 'plan', plan });
-    return {
-      service: spec.service,
-      outcome: 'unchanged',
+    const plan = planRollout(spec, await observe());
+    assertNoOutage(spec, plan.count);
+    emit(onEvent, clock.now(), { type: 'plan', plan });
+    return emptyResult(spec.service, 'unchanged', started, clock, {
       hash: plan.newHash,
-      replaced: [],
       unchanged: plan.unchanged,
-      added: [],
-      removed: [],
-      keptSpares: [],
-      durationMs: clock.now() - started,
-      completedSteps: [],
-    };
+    });
   }
   let lock: LockHandle | undefined;
-  let recorded: RolloutRecord | undefined;
-  let final: RolloutResult | undefined;
+  let plan: ReturnType<typeof planRollout>;
   try {
-    lock = await lockFor(spec, deps, clock);
-    const snapshot = await observeCluster(deps.api, spec.service, {
-      ...(deps.signal ? { signal: deps.signal } : {}),
-    });
-    const plan = planRollout(spec, snapshot);
-    const last = snapshot.record;
-    if (
-      plan.steps.length === 0 &&
-      last &&
-      last.target.hash === plan.newHash &&
-      last.status !== 'succeeded' &&
-      last.status !== 'rolled-back'
-    ) {
-      // an earlier run finished the work but died before saying so
-      await retryTransient(clock, () =>
-        writeRecord(deps.api, spec.service, { ...last, status: 'succeeded', updated: clock.now() }),
-      );
-    }
-    if (plan.steps.length > 0) {
-      recorded = {
-        status: 'in-progress',
-        updated: clock.now(),
-        owner: lock.info.owner,
-        target: { hash: plan.newHash, count: plan.count },
-        ...(plan.previous ? { previous: plan.previous } : {}),
-      };
-      const record = recorded;
-      await retryTransient(clock, () => writeRecord(deps.api, spec.service, record));
-    }
-    const execDeps = spec.healthChecks ? { ...deps, healthChecks: spec.healthChecks } : deps;
-    const result = await executeInternal(plan, execDeps, { lock, startedAt: started, deferDone: true });
-    final = result;
-    if (recorded) await saveStatus(deps, clock, spec.service, recorded, result);
-    return result;
+    lock = await lockService(spec.service, spec.lock, { ...deps, clock, rolloutId });
+    plan = planRollout(spec, await observe());
+    assertNoOutage(spec, plan.count);
   } catch (caught) {
-    let error = caught;
-    if (deps.signal?.aborted && caught === deps.signal.reason) {
-      // aborted before any step ran (lock, observe, record)
-      error = new RolloutAbortedError(spec.service, [], caught);
-    }
-    let result = (error as { result?: RolloutResult }).result;
-    if (!result) {
-      // failed before executing (lock, observe, record): no step ran
-      result = {
-        service: spec.service,
-        outcome: error instanceof RolloutAbortedError ? 'aborted' : 'failed',
-        hash: '',
-        replaced: [],
-        unchanged: [],
-        added: [],
-        removed: [],
-        keptSpares: [],
-        durationMs: clock.now() - started,
-        completedSteps: [],
-        error: resultError(error),
-      };
-      withResult(error, result);
-    }
-    final = result;
-    if (recorded) await saveStatus(deps, clock, spec.service, recorded, result);
-    throw error;
-  } finally {
-    await lock?.release();
-    if (final)
-      emit(deps.onEvent, clock.now(), {
-        type: 'done',
-        result: { ...final, durationMs: clock.now() - started },
-      });
+    throw await failBeforeRun(caught, {
+      service: spec.service,
+      signal: deps.signal,
+      clock,
+      started,
+      onEvent,
+      lock,
+    });
   }
-}
-
-async function saveStatus(
-  deps: RolloutDeps,
-  clock: Clock,
-  service: string,
-  record: RolloutRecord,
-  result: RolloutResult,
-) {
-  const next: RolloutRecord = { ...record, status: STATUS_OF[result.outcome], updated: clock.now() };
-  await retryTransient(clock, () => writeRecord(deps.api, service, next), undefined, 8).catch(() => {});
+  const healthChecks = spec.healthChecks ?? deps.healthChecks;
+  return runPlan(plan, {
+    ...deps,
+    clock,
+    lock,
+    rolloutId,
+    startedAt: started,
+    ...(healthChecks ? { healthChecks } : {}),
+  });
 }
 
 /**
  * `fs rollback S`: roll the previous contents kept in the record back out, with the spec's strategy
  * (count defaults to the previous count). Rolling back twice returns to where you started.
+ * NoSuchServiceError when S has no units; NoRecordError when no previous contents are recorded.
  */
 export async function rollbackService(
   service: string,
   deps: RolloutDeps & { spec?: Partial<RolloutSpec> },
 ): Promise<RolloutResult> {
-  const record = await readRecord(deps.api, service, deps.signal);
+  const snapshot = await observeUnits(deps.api, service, deps.signal);
+  if (snapshot.units.length === 0) throw new NoSuchServiceError(service);
+  const record = snapshot.record;
   if (!record?.previous || record.previous.options.length === 0) throw new NoRecordError(service);
   const { spec: partial, ...rest } = deps;
   return rollout(

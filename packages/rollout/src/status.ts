@@ -1,9 +1,22 @@
-/** describeService (`fs status S`) and listServices (`fs status`): read-only views. */
-import type { FleetApi, JobState } from '@fleet-service/fleet-client';
+/**
+ * describeService (`fs status S`) and listServices (`fs status`): read-only views. Time (whether a
+ * lock has expired) comes from the injected clock.
+ */
+import { type Clock, type FleetApi, type JobState, systemClock } from '@fleet-service/fleet-client';
+import { observeClusterState } from './cluster-observation.js';
+import { NoSuchServiceError } from './errors.js';
 import { parseUnitName, unitHash } from './fleet-helpers.js';
+import { parseLock } from './lock.js';
 import { observeCluster } from './observe.js';
+import { rolledTo } from './record.js';
 import { reservedUnitOwner } from './reserved-units.js';
 import { isRunningPerSnapshot, type LockInfo, type RolloutRecord } from './snapshot.js';
+
+export interface StatusOptions {
+  signal?: AbortSignal;
+  /** Decides whether a lock has expired. @default systemClock */
+  clock?: Clock;
+}
 
 export interface InstanceStatus {
   name: string;
@@ -27,15 +40,27 @@ export interface ServiceStatus {
   hashes: Record<string, number>;
   lock?: LockInfo & { expired: boolean };
   record?: RolloutRecord;
+  /**
+   * The last rollout, from the record: how it ended and the contents it took the service to — after
+   * an automatic rollback, the previous contents it rolled back TO (not the failed version).
+   */
+  lastRollout?: { status: RolloutRecord['status']; hash: string; count: number };
   serverVersion?: string;
 }
 
+/**
+ * One service in detail. NoSuchServiceError when it has no units of its own and no rollout holds
+ * its lock (a service being created has only the lock for a moment).
+ */
 export async function describeService(
   api: FleetApi,
   service: string,
-  opts: { signal?: AbortSignal; now?: number } = {},
+  opts: StatusOptions = {},
 ): Promise<ServiceStatus> {
+  const now = (opts.clock ?? systemClock).now();
   const snap = await observeCluster(api, service, opts.signal ? { signal: opts.signal } : {});
+  if (snap.units.length === 0 && !(snap.lock && snap.lock.expiry > now))
+    throw new NoSuchServiceError(service);
   const ip = new Map((snap.machines ?? []).map((m) => [m.id, m.primaryIP]));
   const units: InstanceStatus[] = snap.units.map((u) => {
     const p = parseUnitName(u.name);
@@ -77,8 +102,11 @@ export async function describeService(
   const hashes: Record<string, number> = {};
   for (const u of units) if (u.role === 'instance') hashes[u.hash] = (hashes[u.hash] ?? 0) + 1;
   const out: ServiceStatus = { service, units, hashes };
-  if (snap.lock) out.lock = { ...snap.lock, expired: snap.lock.expiry <= (opts.now ?? Date.now()) };
-  if (snap.record) out.record = snap.record;
+  if (snap.lock) out.lock = { ...snap.lock, expired: snap.lock.expiry <= now };
+  if (snap.record) {
+    out.record = snap.record;
+    out.lastRollout = { status: snap.record.status, ...rolledTo(snap.record) };
+  }
   if (snap.serverVersion) out.serverVersion = snap.serverVersion;
   return out;
 }
@@ -90,16 +118,22 @@ export interface ServiceSummary {
   instances: number;
   /** Instances per systemd active state (`active`, `failed`, …; `unknown` without a /state entry). */
   byActiveState: Record<string, number>;
+  /** A rollout holds the service's lock (a lock unit whose expiry has not passed). */
   locked: boolean;
+  /** The lock unit, when there is one; `expired` once anyone may take it (its holder died or hung). */
+  lock?: LockInfo & { expired: boolean };
 }
 
 /** Every service (a prefix with a template or instances). Two whole-cluster reads: `/units` and `/state`. */
-export async function listServices(
-  api: FleetApi,
-  opts: { signal?: AbortSignal } = {},
-): Promise<ServiceSummary[]> {
-  const units = await api.listUnits(opts);
-  const states = await api.listUnitStates({}, opts);
+export async function listServices(api: FleetApi, opts: StatusOptions = {}): Promise<ServiceSummary[]> {
+  const now = (opts.clock ?? systemClock).now();
+  const { units, states } = await observeClusterState(api, {
+    machines: false,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const stateOf = new Map(states.map((x) => [`${x.name}\u0000${x.machineID}`, x]));
+  const anyStateOf = new Map<string | undefined, (typeof states)[number]>();
+  for (const x of states) if (!anyStateOf.has(x.name)) anyStateOf.set(x.name, x);
   const services = new Map<string, ServiceSummary>();
   const entry = (service: string) => {
     const known = services.get(service);
@@ -117,7 +151,12 @@ export async function listServices(
   for (const u of units) {
     const owner = reservedUnitOwner(u.name);
     if (owner) {
-      if (owner.kind === 'lock') entry(owner.service).locked = true;
+      const lock = owner.kind === 'lock' ? parseLock(u) : undefined;
+      if (lock) {
+        const s = entry(owner.service);
+        s.lock = { ...lock, expired: lock.expiry <= now };
+        s.locked = !s.lock.expired;
+      }
       continue;
     }
     const p = parseUnitName(u.name);
@@ -128,7 +167,7 @@ export async function listServices(
       continue;
     }
     s.instances++;
-    const st = states.find((x) => x.name === u.name && (!u.machineID || x.machineID === u.machineID));
+    const st = u.machineID ? stateOf.get(`${u.name}\u0000${u.machineID}`) : anyStateOf.get(u.name);
     const key = st?.systemdActiveState ?? 'unknown';
     s.byActiveState[key] = (s.byActiveState[key] ?? 0) + 1;
   }

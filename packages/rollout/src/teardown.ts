@@ -1,7 +1,41 @@
 /** planTeardown: pure. The steps that remove a whole service (destroyService; rollback of a fresh create). */
-import { type PlanStep, STEP_REASONS } from './plan.js';
+import { type Plan, type PlanStep, STEP_REASONS } from './plan.js';
 import { recordUnitName } from './reserved-units.js';
 import { type ClusterSnapshot, viewService } from './snapshot.js';
+import type { ResolvedSettings } from './spec.js';
+
+/**
+ * A plan that removes a whole service: `planTeardown`'s steps with `settings` (timeouts, poll
+ * interval), never rolled back (`onFailure: 'abort'`). Its `newHash` is '' (nothing is rolled out).
+ */
+export function teardownPlan(
+  snapshot: ClusterSnapshot,
+  settings: ResolvedSettings,
+  opts: { batchSize?: number; includeRecord?: boolean; notes?: string[] } = {},
+): Plan {
+  const steps = planTeardown(snapshot, opts);
+  return {
+    service: snapshot.service,
+    newHash: '',
+    count: 0,
+    unitFile: [],
+    settings: { ...settings, onFailure: 'abort' },
+    ...(snapshot.serverVersion ? { serverVersion: snapshot.serverVersion } : {}),
+    steps,
+    unchanged: [],
+    summary: {
+      create: 0,
+      replace: 0,
+      start: 0,
+      unchanged: 0,
+      remove: steps.length,
+      surge: 0,
+      templateChanged: false,
+      batches: steps.at(-1)?.batch ?? 0,
+    },
+    notes: opts.notes ?? [],
+  };
+}
 
 /**
  * Order: indexed instances highest first (one batch each, `batchSize` at a time), then non-indexed

@@ -73,6 +73,21 @@ describe('serviceText (fs status S)', () => {
     expect(text).toMatch(/^2\s+web@2\.service\s+-\s+inactive\s+-\s+2222222 ≠$/m);
     expect(text).toContain('lock: fs on ci-1 (pid 42) until 1970-01-01T00:00:00.000Z (expired)');
   });
+  it('after an automatic rollback the last rollout names the hash rolled back TO', () => {
+    const status: ServiceStatus = {
+      service: 'web',
+      hashes: { [H1]: 1 },
+      units: [{ name: 'web@.service', role: 'template', hash: H1, running: false }],
+      record: {
+        status: 'rolled-back',
+        updated: 0,
+        target: { hash: H2, count: 1 },
+        previous: { hash: H1, options: [], count: 1 },
+      },
+      lastRollout: { status: 'rolled-back', hash: H1, count: 1 },
+    };
+    expect(serviceText(status, mode)).toContain('last rollout: rolled-back (to 1111111)');
+  });
   it('a service without units', () => {
     expect(serviceText({ service: 'nope', units: [], hashes: {} }, mode)).toBe(
       'nope: no units (no such service)\n',
