@@ -86,7 +86,7 @@ describe('serviceText (fs status S)', () => {
       },
       lastRollout: { status: 'rolled-back', hash: H1, count: 1 },
     };
-    expect(serviceText(status, mode)).toContain('last rollout: rolled-back (to 1111111)');
+    expect(serviceText(status, mode)).toContain('last rollout: rolled-back to 1111111');
   });
   it('a service without units', () => {
     expect(serviceText({ service: 'nope', units: [], hashes: {} }, mode)).toBe(
