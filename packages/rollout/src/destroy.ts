@@ -17,7 +17,6 @@ import { lockService, type RolloutDeps } from './rollout.js';
 import { failBeforeRun, runPlan } from './run-plan.js';
 import { type RolloutSpec, resolveSettings } from './spec.js';
 import { teardownPlan } from './teardown.js';
-import { retryTransient } from './wait.js';
 
 export interface DestroyResult {
   service: string;
@@ -70,9 +69,7 @@ export async function destroyService(
     if (snapshot.units.length === 0) {
       // only fs's bookkeeping is left: remove the stale record quietly (the lock goes on release)
       if (snapshot.record) {
-        await retryTransient(clock, () =>
-          deps.api.destroyUnit(recordUnitName(service), { ignoreNotFound: true }),
-        );
+        await deps.api.destroyUnit(recordUnitName(service), { ignoreNotFound: true });
       }
       throw new NoSuchServiceError(service);
     }

@@ -24,7 +24,7 @@ import { resultError } from './result.js';
 import { DEFAULTS, type HealthCheck } from './spec.js';
 import { runPool } from './step-pool.js';
 import { runStep, type StepContext } from './step-runner.js';
-import { type ProgressClock, retryTransient, TransitionPace } from './wait.js';
+import { type ProgressClock, TransitionPace } from './wait.js';
 
 export interface ExecuteDeps {
   api: FleetApi;
@@ -188,11 +188,6 @@ async function removeUnfinishedSpares(deps: ExecuteDeps, run: StepsRun): Promise
   const done = new Set(run.completed.map((s) => s.id));
   for (const step of run.attempted) {
     if (step.role !== 'surge' || step.action !== 'create' || done.has(step.id)) continue;
-    await retryTransient(
-      clock,
-      () => deps.api.destroyUnit(step.unit, { ignoreNotFound: true }),
-      undefined,
-      8,
-    ).catch(() => {});
+    await deps.api.destroyUnit(step.unit, { ignoreNotFound: true }).catch(() => {});
   }
 }

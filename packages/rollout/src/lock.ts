@@ -17,12 +17,12 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Clock, FleetApi, Unit, UnitOption } from '@fleet-service/fleet-client';
+import { createConfirmed } from './confirmed-write.js';
 import { LockHeldError, LockLostError } from './errors.js';
 import { emit, type RolloutEvent } from './events.js';
 import { LOCK_SECTION, lockUnitName } from './reserved-units.js';
 import type { LockInfo } from './snapshot.js';
 import { DEFAULTS } from './spec.js';
-import { retryTransient } from './wait.js';
 
 export function lockToOptions(service: string, info: LockInfo): UnitOption[] {
   const o = (name: string, value: string | number): UnitOption => ({
@@ -124,8 +124,7 @@ export async function acquireLock(
 ): Promise<LockHandle> {
   const name = lockUnitName(service);
   const ttl = o.ttlMs ?? DEFAULTS.lockTtlMs;
-  const call = <T>(fn: () => Promise<T>) => retryTransient(clock, fn, o.signal);
-  const read = async () => parseLock(await call(() => api.getUnit(name, { signal: o.signal })));
+  const read = async () => parseLock(await api.getUnit(name, { signal: o.signal }));
 
   const existing = await read();
   const now = clock.now();
@@ -141,7 +140,7 @@ export async function acquireLock(
     token: randomUUID(),
   };
   const write = (i: LockInfo) =>
-    call(() => api.createUnit({ name, options: lockToOptions(service, i), desiredState: 'inactive' }));
+    createConfirmed(api, { name, options: lockToOptions(service, i), desiredState: 'inactive' });
   await write(info);
   let back: LockInfo | undefined;
   try {
@@ -150,10 +149,10 @@ export async function acquireLock(
   } catch (error) {
     // aborted while settling: take our write back if it is still there
     const mine = info.token;
-    await retryTransient(clock, async () => {
+    await (async () => {
       const cur = parseLock(await api.getUnit(name));
       if (cur?.token === mine) await api.destroyUnit(name, { ignoreNotFound: true });
-    }).catch(() => {});
+    })().catch(() => {});
     throw error;
   }
   if (back?.token !== info.token) {
@@ -180,7 +179,7 @@ export async function acquireLock(
   };
   const check = async () => {
     if (lost) throw lost;
-    const cur = parseLock(await call(() => api.getUnit(name)));
+    const cur = parseLock(await api.getUnit(name));
     if (cur?.token !== info.token) throw markLost(cur);
   };
 
@@ -216,9 +215,9 @@ export async function acquireLock(
       stop.abort();
       await refresher;
       try {
-        const cur = parseLock(await retryTransient(clock, () => api.getUnit(name), undefined, 8));
+        const cur = parseLock(await api.getUnit(name));
         if (cur?.token === info.token) {
-          await retryTransient(clock, () => api.destroyUnit(name, { ignoreNotFound: true }), undefined, 8);
+          await api.destroyUnit(name, { ignoreNotFound: true });
           emit(o.onEvent, clock.now(), { type: 'lock-released', service });
         }
       } catch {

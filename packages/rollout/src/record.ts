@@ -6,7 +6,9 @@
  *   [X-Fs-Record] Status, Updated, Owner, TargetHash, TargetCount, PreviousHash, PreviousCount,
  *                 PreviousOption={"section":…,"name":…,"value":…}  (one per option, in order)
  */
+
 import type { FleetApi, Unit, UnitOption } from '@fleet-service/fleet-client';
+import { createConfirmed } from './confirmed-write.js';
 import { RECORD_SECTION, recordUnitName } from './reserved-units.js';
 import type { RolloutRecord } from './snapshot.js';
 
@@ -101,7 +103,8 @@ export async function writeRecord(
   record: RolloutRecord,
   signal?: AbortSignal,
 ): Promise<void> {
-  await api.createUnit(
+  await createConfirmed(
+    api,
     { name: recordUnitName(service), options: recordToOptions(service, record), desiredState: 'inactive' },
     { signal },
   );

@@ -43,7 +43,6 @@ import {
 import { planRollback } from './rollback-plan.js';
 import type { RolloutRecord } from './snapshot.js';
 import type { HealthCheck } from './spec.js';
-import { retryTransient } from './wait.js';
 
 export interface RunPlanDeps {
   api: FleetApi;
@@ -181,11 +180,9 @@ async function recordStart({ plan, deps, clock }: Run): Promise<RolloutRecord | 
   if (plan.newHash === '') return undefined;
   if (plan.steps.length === 0) {
     // an earlier run may have finished the work but died before saying so
-    const last = await retryTransient(clock, () => readRecord(deps.api, plan.service, deps.signal));
+    const last = await readRecord(deps.api, plan.service, deps.signal);
     if (last && last.target.hash === plan.newHash && last.status !== 'succeeded' && !isRolledBack(last)) {
-      await retryTransient(clock, () =>
-        writeRecord(deps.api, plan.service, { ...last, status: 'succeeded', updated: clock.now() }),
-      );
+      await writeRecord(deps.api, plan.service, { ...last, status: 'succeeded', updated: clock.now() });
     }
     return undefined;
   }
@@ -196,7 +193,7 @@ async function recordStart({ plan, deps, clock }: Run): Promise<RolloutRecord | 
     target: { hash: plan.newHash, count: plan.count },
     ...(plan.previous ? { previous: plan.previous } : {}),
   };
-  await retryTransient(clock, () => writeRecord(deps.api, plan.service, record));
+  await writeRecord(deps.api, plan.service, record);
   return record;
 }
 
@@ -207,7 +204,7 @@ function isRolledBack(record: RolloutRecord): boolean {
 /** Write the final status. Never throws: the record is advisory, the result is what counts. */
 async function recordEnd({ plan, deps, clock }: Run, record: RolloutRecord, result: RolloutResult) {
   const next: RolloutRecord = { ...record, status: STATUS_OF[result.outcome], updated: clock.now() };
-  await retryTransient(clock, () => writeRecord(deps.api, plan.service, next), undefined, 8).catch(() => {});
+  await writeRecord(deps.api, plan.service, next).catch(() => {});
 }
 
 /** Apply the failure policy to how the steps ran: the result, or a throw with the result attached. */
@@ -253,11 +250,9 @@ async function rollBack(run: Run, forward: StepsRun, cause: unknown): Promise<ne
   let backward: StepsRun = { completed: [], attempted: [], aborted: false };
   let failure: unknown;
   try {
-    const snapshot = await retryTransient(
-      clock,
-      () => observeCluster(deps.api, plan.service),
-      deps.lock?.signal,
-    );
+    const snapshot = await observeCluster(deps.api, plan.service, {
+      ...(deps.lock ? { signal: deps.lock.signal } : {}),
+    });
     back = planRollback(plan, snapshot);
     const onEvent = tagEvents(deps.onEvent, {
       service: plan.service,

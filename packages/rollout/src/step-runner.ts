@@ -3,14 +3,15 @@
  * plan assumed (`fromHash` / absent); anything else is a DriftError. A unit already in the step's
  * target state is not touched again (so retries and resumed runs are idempotent).
  */
+
 import type { Unit } from '@fleet-service/fleet-client';
 import type { CapacityGate } from './capacity-gate.js';
+import { createConfirmed } from './confirmed-write.js';
 import { DriftError } from './errors.js';
 import { unitHash } from './fleet-helpers.js';
 import type { Plan, PlanStep } from './plan.js';
 import { supportsContentReplace } from './server-version.js';
 import { type WatchContext, waitGone, waitRunning, waitStopped } from './unit-watch.js';
-import { retryTransient } from './wait.js';
 
 export interface StepContext extends WatchContext {
   plan: Plan;
@@ -27,9 +28,8 @@ const hashOf = (u: Unit) => unitHash(u.options ?? []);
 const short = (h: string | undefined) => (h ? h.slice(0, 7) : 'none');
 
 export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOutcome> {
-  const { api, clock, plan } = ctx;
-  const call = <T>(fn: () => Promise<T>) => retryTransient(clock, fn, ctx.signal);
-  const read = () => call(() => api.getUnit(step.unit, { signal: ctx.signal }));
+  const { api, plan } = ctx;
+  const read = () => api.getUnit(step.unit, { signal: ctx.signal });
   const drift = (u: Unit | undefined, expected: string): never => {
     throw new DriftError({
       unit: step.unit,
@@ -39,13 +39,10 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
     });
   };
   const create = (desiredState = step.desiredState ?? 'launched') =>
-    call(() =>
-      api.createUnit({ name: step.unit, options: plan.unitFile, desiredState }, { signal: ctx.signal }),
-    );
+    createConfirmed(api, { name: step.unit, options: plan.unitFile, desiredState }, { signal: ctx.signal });
   const ensureDesired = async (u: Unit) => {
     const want = step.desiredState ?? 'launched';
-    if (u.desiredState !== want)
-      await call(() => api.setUnitTargetState(step.unit, want, { signal: ctx.signal }));
+    if (u.desiredState !== want) await api.setUnitTargetState(step.unit, want, { signal: ctx.signal });
   };
   const running = async () => {
     await waitRunning(ctx, {
@@ -82,7 +79,7 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
         if (u && hashOf(u) === step.toHash) return { skipped: true };
         if (u && hashOf(u) !== step.fromHash) drift(u, `contents ${short(step.fromHash)}`);
         if (u && !supportsContentReplace(plan.serverVersion)) {
-          await call(() => api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true }));
+          await api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true });
         }
         await create('inactive');
         return { skipped: false };
@@ -100,16 +97,16 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
         await takeDown();
         if (step.toHash === step.fromHash) {
           // forced with identical contents: PUT would be a no-op (204), so restart via stop + start
-          await call(() => api.setUnitTargetState(step.unit, 'loaded', { signal: ctx.signal }));
+          await api.setUnitTargetState(step.unit, 'loaded', { signal: ctx.signal });
           await waitStopped(ctx, step.unit, step.fromHash!);
-          await call(() => api.setUnitTargetState(step.unit, 'launched', { signal: ctx.signal }));
+          await api.setUnitTargetState(step.unit, 'launched', { signal: ctx.signal });
         } else {
           await create('launched');
           await waitStopped(ctx, step.unit, step.fromHash!);
         }
       } else {
         await takeDown();
-        await call(() => api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true }));
+        await api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true });
         await waitGone(ctx, step.unit);
         const again = await read();
         if (again && hashOf(again) !== step.toHash) drift(again, 'no unit (just destroyed)');
@@ -132,7 +129,7 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
       if (step.fromHash !== undefined && hashOf(u) !== step.fromHash)
         drift(u, `contents ${short(step.fromHash)}`);
       if (step.role === 'extra' || step.role === 'surge') await takeDown();
-      await call(() => api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true }));
+      await api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true });
       await waitGone(ctx, step.unit);
       return { skipped: false };
     }

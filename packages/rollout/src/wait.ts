@@ -81,23 +81,6 @@ export async function waitUntil<T>(o: WaitOptions<T>): Promise<T> {
   }
 }
 
-/** Retry a single fleet call on transient errors (bounded, backoff on the clock). Calls must be idempotent. */
-export async function retryTransient<T>(
-  clock: Clock,
-  fn: () => Promise<T>,
-  signal?: AbortSignal,
-  attempts = 6,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!isTransient(error) || attempt >= attempts) throw error;
-      await clock.sleep(Math.min(250 * 2 ** attempt, 8_000), signal);
-    }
-  }
-}
-
 /**
  * How long each kind of transition (`gone`, `launched`, `stop`, `active`) took so far in this
  * rollout, measured from the start of its wait. A wait for a transition seen before polls densely
