@@ -26,24 +26,17 @@ export default class Destroy extends FsCommand {
     const { mode, settings } = this.setupService(flags, args.service);
     const { checkServiceName } = await import('../runtime/unit-file.js');
     await checkServiceName(args.service);
-    const { withOwner } = await import('../runtime/create-flow.js');
-    const { openSession } = await import('../runtime/session.js');
-    const session = await openSession(settings, mode, `${args.service}: destroying`);
-    this.session = session;
+    const { lockIdentity, runEngine } = await import('../runtime/engine-run.js');
     const { destroyService } = await import('@fleet-service/rollout');
-    let result: Awaited<ReturnType<typeof destroyService>>;
-    try {
-      result = await destroyService(args.service, {
-        api: session.api,
-        signal: session.interrupts.signal,
-        onEvent: (e) => session.onEvent(e),
-        pid: process.pid,
-        spec: withOwner(destroySpec(flags)),
+    const spec = destroySpec(flags);
+    const run = { settings, mode, title: `${args.service}: destroying` };
+    const result = await runEngine({ ...run, onSession: (s) => (this.session = s) }, (deps) =>
+      destroyService(args.service, {
+        ...deps,
+        spec: { ...spec, lock: lockIdentity(spec.lock) },
         ...(flags['batch-size'] ? { batchSize: flags['batch-size'] } : {}),
-      });
-    } finally {
-      await session.close(undefined);
-    }
+      }),
+    );
     if (mode.format === 'text' && !mode.quiet) {
       const { destroyText } = await import('../render/destroy-text.js');
       process.stdout.write(destroyText(args.service, result, mode.color));

@@ -21,27 +21,13 @@ export default class Rollback extends FsCommand {
     const { mode, settings } = this.setupService(flags, args.service);
     const { checkServiceName } = await import('../runtime/unit-file.js');
     await checkServiceName(args.service);
-    const { withOwner } = await import('../runtime/create-flow.js');
-    const spec = withOwner(strategyFrom(flags));
-    const { openSession } = await import('../runtime/session.js');
-    const session = await openSession(settings, mode, `${args.service}: rolling back`);
-    this.session = session;
+    const spec = strategyFrom(flags);
+    const { lockIdentity, runEngine } = await import('../runtime/engine-run.js');
     const { rollbackService } = await import('@fleet-service/rollout');
-    let result: Awaited<ReturnType<typeof rollbackService>> | undefined;
-    try {
-      result = await rollbackService(args.service, {
-        api: session.api,
-        signal: session.interrupts.signal,
-        onEvent: (e) => session.onEvent(e),
-        pid: process.pid,
-        spec,
-      });
-    } catch (error) {
-      result = (error as { result?: typeof result }).result;
-      throw error;
-    } finally {
-      await session.close(result);
-    }
+    const run = { settings, mode, title: `${args.service}: rolling back` };
+    const result = await runEngine({ ...run, onSession: (s) => (this.session = s) }, (deps) =>
+      rollbackService(args.service, { ...deps, spec: { ...spec, lock: lockIdentity(spec.lock) } }),
+    );
     await this.finish({ result, outcome: result.outcome });
   }
 }

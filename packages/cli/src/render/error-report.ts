@@ -144,6 +144,12 @@ function hintFor(code: string, err: Error, ctx: ErrorHintContext): string | unde
     case 'ERR_FLEET_UNREACHABLE':
     case 'ERR_FLEET_TIMEOUT':
       return `check --endpoint / FLEETCTL_ENDPOINT (now ${ctx.endpoint ?? 'unix:///var/run/fleet.sock'}) and that fleetd is running`;
+    case 'ERR_FLEET_UNAVAILABLE':
+      return 'fleetd answers but is not serving (it cannot reach etcd, or is starting); fs retried within its time budget — check etcd and fleetd, then run the same command again';
+    case 'ERR_ROLLOUT_ROLLBACK_FAILED':
+      return `neither the new nor the previous contents became healthy; see what runs with: fs status ${ctx.service ?? 'SERVICE'}, fix the unit file or the health check, and run create again`;
+    case 'ERR_ROLLOUT_NO_SUCH_SERVICE':
+      return 'list the services fs sees with: fs ls';
     case 'ERR_NOT_FLEET':
       return "point --endpoint (or FLEETCTL_ENDPOINT) at fleet's API, e.g. unix:///var/run/fleet.sock or http://HOST:49153";
     case 'ERR_FLEET_INVALID_ENDPOINT':

@@ -44,6 +44,19 @@ describe('eventLine', () => {
       'web@1.service: failed — systemd reports failed/failed',
     ],
     [{ type: 'rollback-started', reason: 'web@1.service failed' }, 'rolling back: web@1.service failed'],
+    [
+      { type: 'rollback-finished', toHash: '1234567abc', rolledBack: ['web@1.service'] },
+      'rolled back: 1 instance(s) back on 1234567',
+    ],
+    [
+      {
+        type: 'rollback-failed',
+        toHash: '1234567abc',
+        rolledBack: [],
+        error: { message: 'web@1.service failed its health check' },
+      },
+      'the rollback failed too: web@1.service failed its health check (0 instance(s) back on 1234567)',
+    ],
   ])('%j', (event, line) => {
     expect(eventLine(looseEvent(event), plain)).toBe(line);
   });
@@ -61,6 +74,17 @@ describe('lock events name the holder', () => {
       { type: 'lock-acquired', service: 'web', lock, stolenFrom: { ...lock, owner: 'bob', pid: 7 } },
       'lock acquired by alice on build-7 (pid 4242), taken over from bob on build-7 (pid 7)',
     ],
+    [
+      {
+        type: 'lock-acquired',
+        service: 'web',
+        lock,
+        stolenFrom: { ...lock, pid: 7 },
+        takeover: 'holder-dead',
+      },
+      'lock acquired by alice on build-7 (pid 4242), taken over from alice on build-7 (pid 7) (its process is gone)',
+    ],
+    [{ type: 'lock-released', service: 'web' }, 'lock released'],
     [{ type: 'lock-lost', service: 'web', holder: lock }, 'lock lost to alice on build-7 (pid 4242)'],
     [{ type: 'lock-lost', service: 'web' }, 'lock lost (lock unit gone)'],
   ])('%j', (event, line) => {
@@ -85,6 +109,18 @@ describe('summaryLine', () => {
       ),
     ).toBe('✔ web: succeeded in 1m30s — 2 replaced, 1 unchanged, 0 added, 1 removed');
     expect(summaryLine({ service: 'web', outcome: 'rolled-back' }, plain)).toMatch(/^↺ web: rolled-back/);
+    // an instance replaced, then rolled back, counts once in each
+    expect(
+      summaryLine(
+        {
+          service: 'web',
+          outcome: 'rolled-back',
+          replaced: ['web@1.service'],
+          rolledBack: ['web@1.service'],
+        },
+        plain,
+      ),
+    ).toMatch(/1 replaced, .* removed, 1 rolled back$/);
     expect(summaryLine({ service: 'web', outcome: 'aborted' }, plain)).toMatch(/^✖ web: aborted/);
   });
 });

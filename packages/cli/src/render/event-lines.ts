@@ -52,7 +52,9 @@ export function eventLine(e: RolloutEvent, c: ChalkInstance): string | undefined
     }
     case 'lock-acquired':
       if (!e.lock) return 'lock acquired';
-      return `lock acquired by ${lockHolder(e.lock)}${e.stolenFrom ? c.yellow(`, taken over from ${lockHolder(e.stolenFrom)}`) : ''}`;
+      return `lock acquired by ${lockHolder(e.lock)}${e.stolenFrom ? c.yellow(`, taken over from ${lockHolder(e.stolenFrom)}${takeoverWhy(e.takeover)}`) : ''}`;
+    case 'lock-released':
+      return c.dim('lock released');
     case 'lock-lost':
       return c.red(`lock lost${e.holder ? ` to ${lockHolder(e.holder)}` : ' (lock unit gone)'}`);
     case 'step-started': {
@@ -70,14 +72,34 @@ export function eventLine(e: RolloutEvent, c: ChalkInstance): string | undefined
       return `${e.unit}: ${c.red('failed')}${e.diagnosis ? ` — ${e.diagnosis}` : ''}`;
     case 'rollback-started':
       return c.yellow(`rolling back${e.reason ? `: ${e.reason}` : ''}`);
+    case 'rollback-finished':
+      return c.yellow(`rolled back: ${e.rolledBack?.length ?? 0} instance(s) back on ${shortHash(e.toHash)}`);
+    case 'rollback-failed':
+      return c.red(
+        `the rollback failed too${e.error?.message ? `: ${e.error.message}` : ''} (${e.rolledBack?.length ?? 0} instance(s) back on ${shortHash(e.toHash)})`,
+      );
     default:
       return undefined;
   }
 }
 
+/** Why a lock was taken over, in words. */
+function takeoverWhy(takeover: string | undefined): string {
+  if (takeover === 'holder-dead') return ' (its process is gone)';
+  if (takeover === 'expired') return ' (expired)';
+  if (takeover === 'steal') return ' (--steal-lock)';
+  return '';
+}
+
+const shortHash = (hash: string | undefined) =>
+  hash ? hash.slice(0, 7) : 'nothing (the new service was removed)';
+
 /** A result as the summary reads it: a RolloutResult, or part of one (outcome kept open for newer engines). */
 export type SummaryResult = Partial<
-  Pick<RolloutResult, 'service' | 'replaced' | 'unchanged' | 'added' | 'removed' | 'durationMs'>
+  Pick<
+    RolloutResult,
+    'service' | 'replaced' | 'rolledBack' | 'unchanged' | 'added' | 'removed' | 'durationMs'
+  >
 > & { outcome?: string };
 
 /** Outcomes that count as success. */
@@ -96,7 +118,7 @@ export function summaryLine(r: SummaryResult, c: ChalkInstance): string {
   const mark = isSuccess(outcome) ? c.green('✔') : outcome === 'rolled-back' ? c.yellow('↺') : c.red('✖');
   const counts = `${r.replaced?.length ?? 0} replaced, ${r.unchanged?.length ?? 0} unchanged, ${
     r.added?.length ?? 0
-  } added, ${r.removed?.length ?? 0} removed`;
+  } added, ${r.removed?.length ?? 0} removed${r.rolledBack ? `, ${r.rolledBack.length} rolled back` : ''}`;
   const took = r.durationMs !== undefined ? ` in ${formatDuration(r.durationMs)}` : '';
   return `${mark} ${r.service ?? ''}: ${c.bold(outcome)}${took} — ${counts}`;
 }

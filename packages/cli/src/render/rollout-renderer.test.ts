@@ -104,9 +104,7 @@ describe('plain renderer: a replace, as the engine reports it', () => {
   it('ignores event types it does not know (a newer engine, a rollback phase) and labels the rollback plan', async () => {
     const out = capture();
     const r = await createRolloutRenderer(base, 'web');
-    r.onEvent(
-      looseEvent({ type: 'rollback-finished', service: 'web', rolloutId: 'r1', outcome: 'rolled-back' }),
-    );
+    r.onEvent(looseEvent({ type: 'rollback-progress', service: 'web', rolloutId: 'r1', phase: 'rollback' }));
     r.onEvent(looseEvent({ type: 'something-new' }));
     r.onEvent(looseEvent({ type: 'rollback-started', reason: 'web@1.service failed', toHash: OLD, time: 1 }));
     r.onEvent(

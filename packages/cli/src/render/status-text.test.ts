@@ -19,6 +19,14 @@ describe('servicesText (fs status, the old ls)', () => {
           locked: true,
         },
         { service: 'web', hasTemplate: true, instances: 3, byActiveState: { active: 3 }, locked: false },
+        {
+          service: 'db',
+          hasTemplate: true,
+          instances: 1,
+          byActiveState: { active: 1 },
+          locked: false,
+          lock: { owner: 'fs', host: 'h', pid: 1, start: 0, expiry: 0, token: 't', expired: true },
+        },
       ],
       mode,
     );
@@ -27,6 +35,7 @@ describe('servicesText (fs status, the old ls)', () => {
         'SERVICE  INSTANCES  ACTIVE  FAILED  LOCKED',
         'api      2          1       1       yes',
         'web      3          3       0       -',
+        'db       1          1       0       expired',
         '',
       ].join('\n'),
     );

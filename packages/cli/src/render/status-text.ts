@@ -17,7 +17,7 @@ export function servicesText(services: readonly ServiceSummary[], mode: OutputMo
         const n = s.byActiveState[st] ?? 0;
         return st === 'failed' && n > 0 ? c.red(String(n)) : String(n);
       }),
-      s.locked ? c.yellow('yes') : '-',
+      s.locked ? c.yellow('yes') : s.lock?.expired ? c.dim('expired') : '-',
     ]),
   );
 }

@@ -5,7 +5,8 @@ import type { OutputMode } from '../output/output-mode.js';
 import { planText } from '../render/plan-text.js';
 import { buildSpec, type SpecFlags } from './build-spec.js';
 import { type ConnectionSettings, checkIsFleet, createClient } from './connect.js';
-import { openSession, type Session } from './session.js';
+import { lockIdentity, runEngine } from './engine-run.js';
+import type { Session } from './session.js';
 import { checkServiceName, loadUnitFile } from './unit-file.js';
 import { checkSpec } from './validate.js';
 
@@ -53,28 +54,8 @@ export async function runCreate(
   mode: OutputMode,
   onSession: (session: Session) => void,
 ): Promise<RolloutResult> {
-  const session = await openSession(settings, mode, `${spec.service}: rolling out`, api);
-  onSession(session);
   const { rollout } = await import('@fleet-service/rollout');
-  let result: RolloutResult | undefined;
-  try {
-    result = await rollout(withOwner(spec), {
-      api: session.api,
-      signal: session.interrupts.signal,
-      onEvent: (e) => session.onEvent(e),
-      pid: process.pid,
-    });
-    return result;
-  } catch (error) {
-    result = (error as { result?: RolloutResult }).result;
-    throw error;
-  } finally {
-    await session.close(result);
-  }
-}
-
-/** The lock shows who runs the rollout: the user's name (fs in the lock's `owner`), host and pid. */
-export function withOwner<T extends { lock?: RolloutSpec['lock'] }>(spec: T): T {
-  const owner = process.env.USER || process.env.LOGNAME || 'fs';
-  return { ...spec, lock: { owner, ...spec.lock } };
+  return runEngine({ settings, mode, title: `${spec.service}: rolling out`, api, onSession }, (deps) =>
+    rollout({ ...spec, lock: lockIdentity(spec.lock) }, deps),
+  );
 }
