@@ -184,7 +184,6 @@ function instancesOf(plan: Plan): string[] {
  * rollout stops early, since removing them could drop capacity below N.
  */
 async function removeUnfinishedSpares(deps: ExecuteDeps, run: StepsRun): Promise<void> {
-  const { clock } = deps;
   const done = new Set(run.completed.map((s) => s.id));
   for (const step of run.attempted) {
     if (step.role !== 'surge' || step.action !== 'create' || done.has(step.id)) continue;
