@@ -4,9 +4,8 @@ import { parseInteger } from '../flags/duration.js';
 
 export default class Sim extends FsCommand {
   static override summary = 'Run a simulated fleet v1.0 cluster in the foreground (Ctrl-C stops it)';
-  static override description = `Prints the endpoint and the line that points fs (and fleetctl) at it:
-  export FLEETCTL_ENDPOINT=…
-Stops cleanly on Ctrl-C or SIGTERM (closes the server and removes its socket).`;
+  static override description =
+    'Prints the endpoint and the line that points fs (and fleetctl) at it (export FLEETCTL_ENDPOINT=…). Stops cleanly on Ctrl-C or SIGTERM (closes the server and removes its socket).';
   static override examples = [
     '<%= config.bin %> sim',
     '<%= config.bin %> sim --machines 5 --listen 127.0.0.1:49153 --speed 10',

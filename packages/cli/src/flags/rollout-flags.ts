@@ -53,7 +53,8 @@ export const strategyFlags = {
     env: 'FS_HEALTHY_TIMEOUT',
   }),
   'progress-deadline': durationFlag({
-    summary: 'time allowed for the whole rollout [default: 30m]',
+    summary:
+      'fail when no step finishes for this long (restarts at every finished step; not a limit on the whole rollout) [default: 30m]',
     env: 'FS_PROGRESS_DEADLINE',
   }),
   'poll-interval': durationFlag({
