@@ -22,8 +22,10 @@ function sections(text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   let current: string[] | undefined;
   for (const line of text.split('\n')) {
-    if (/^[A-Z][A-Z ]*$/.test(line)) out.set(line, (current = []));
-    else current?.push(line);
+    if (/^[A-Z][A-Z ]*$/.test(line)) {
+      current = [];
+      out.set(line, current);
+    } else current?.push(line);
   }
   return out;
 }
