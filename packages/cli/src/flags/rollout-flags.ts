@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { parseInteger } from './duration.js';
 import { durationFlag } from './global-flags.js';
+import { healthCmdFlags } from './health-flags.js';
 
 function intFlag(summary: string, env: string, min: number, extra: { default?: number; char?: 'c' } = {}) {
   return Flags.custom<number>({
@@ -77,6 +78,7 @@ export const strategyFlags = {
     env: 'FS_HEALTH_TCP',
     helpValue: 'HOST:PORT',
   }),
+  ...healthCmdFlags, // --health-cmd, --health-cmd-timeout
   'steal-lock': Flags.boolean({
     summary: 'take over the service lock from another rollout (use only when it is dead)',
     env: 'FS_STEAL_LOCK',
