@@ -54,6 +54,18 @@ describe.skipIf(skip)('the single binary', () => {
     expect(bin.stdout).toBe(npm.stdout);
   }, 60_000);
 
+  it('takes any flag before the command and answers an unknown command in fs style (exit 2)', async () => {
+    const unknown = await runCli(['--count', '2', 'deploy', 'web'], {
+      executable: fs,
+      env: { NO_COLOR: '1' },
+    });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^✖ unknown command "deploy"\nhint: did you mean create\?/);
+    const help = await runCli(['--count', '2', 'create', '--help'], { executable: fs, env: {} });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/\$ fs create SERVICE UNIT_FILE/);
+  });
+
   it('runs create against the simulator', async () => {
     const file = t.unitFile('web.service', webUnit('v1'));
     const run = await runCli(

@@ -1,6 +1,7 @@
 // dist/oclif-bundle.cjs and its V8 code cache, as the build leaves them: a fresh node accepts the
 // cache (so bin/run.js really skips compiling the bundle), and the bundle serves every command.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +20,11 @@ describe.runIf(cliIsBuilt())('the oclif bundle of bin/run.js', () => {
       process.stdout.write(String(s.cachedDataRejected));`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(out).toBe('false');
+  });
+
+  it('has no import() of a node builtin (under the code cache such an import never settles)', () => {
+    const text = readFileSync(join(dist, 'oclif-bundle.cjs'), 'utf8');
+    expect(text.match(/\bimport\(\s*["'`]node:[^"'`]+["'`]\s*\)/g) ?? []).toEqual([]);
   });
 
   it('knows every command (help through oclif lists them all)', async () => {

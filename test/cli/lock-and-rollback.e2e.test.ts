@@ -36,7 +36,7 @@ async function leaveLock(api: FleetApi, holder: { host: string; pid: number }): 
 
 describe.runIf(cliIsBuilt())('fs: dead lock holders and failed rollbacks', () => {
   let t: TestSim;
-  let api: FleetApi;
+  let api: ReturnType<typeof createFleetClient>;
   let env: Record<string, string>;
   let v1: string;
   const isWeb = (name: string) => /^web@\d+\.service$/.test(name);

@@ -73,6 +73,60 @@ describe.runIf(cliIsBuilt())('fs sim', () => {
     expect(result.stdout).toMatch(/"type":"stopped","signal":"SIGINT"/);
   });
 
+  it('--api-fault and --kill-machine: fleet answers 503 once, then a machine is gone', async () => {
+    const child = spawnCli(
+      [
+        'sim',
+        '--listen',
+        '127.0.0.1:0',
+        '--json',
+        '--speed',
+        '1000',
+        '--api-fault',
+        'error:503,route=GET /machines,count=1,message=etcd is away',
+        '--kill-machine',
+        '127.0.8.102@0s',
+      ],
+      { env: { NO_COLOR: '1' } },
+    );
+    const done = collect(child);
+    const [line] = await waitForLine(child, /^\{.*"type":"listening".*\}$/m);
+    const info = JSON.parse(line);
+    expect(info.faults).toEqual([
+      { kind: 'api-error', status: 503, message: 'etcd is away', route: 'GET /machines', count: 1 },
+      { kind: 'machine-dies', machineID: expect.stringMatching(/^[0-9a-f]{32}$/), atMs: 0 },
+    ]);
+    const url = `${info.endpoint}/fleet/v1/machines`;
+    const first = await fetch(url);
+    expect(first.status).toBe(503);
+    expect(await first.json()).toEqual({ error: { code: 503, message: 'etcd is away' } });
+    // the fault was for one request; the killed machine's presence expires after its TTL (15 ms here)
+    let ips: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      ips = ((await res.json()) as { machines: Array<{ primaryIP: string }> }).machines.map(
+        (m) => m.primaryIP,
+      );
+      if (ips.length === 2) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(ips.sort()).toEqual(['127.0.8.101', '127.0.8.103']);
+    child.kill('SIGTERM');
+    expect((await done).code).toBe(0);
+  });
+
+  it.each([
+    [['--api-fault', 'error:99'], /^✖ --api-fault: status "99" is not an HTTP error status \(400 to 599\)$/m],
+    [['--api-fault', 'flaky'], /^✖ --api-fault: "flaky" is not a fault kind/m],
+    [['--slow-start', 'web@*'], /^✖ --slow-start: "\*" is not a duration/m],
+    [['--kill-machine', 'nosuch@1s'], /^✖ --kill-machine: no machine is "nosuch"\nhint: machines: /m],
+  ])('refuses %j with exit 2, naming the flag', async (flags, message) => {
+    const run = await runCli(['sim', '--listen', '127.0.0.1:0', ...flags], { env: { NO_COLOR: '1' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
   it('refuses a bad --listen before starting anything', async () => {
     const run = await runCli(['sim', '--listen', 'nowhere'], { env: { NO_COLOR: '1' } });
     expect(run.code).toBe(2);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `fs` for npm installs. The old fs took global flags BEFORE the command
 // (`fs --fleetctl-endpoint URL --timeout 600 create web web.service`); oclif does not, so argv is
-// normalised first (dist/argv.js is tiny and imports nothing).
+// normalised first: here for the old globals (dist/argv.js is tiny and imports nothing), and in
+// runBundled for every flag of every command, where an unknown command is reported too.
 // A plain help request (`--help`, `-h`, `help`, with or without one command, stdout not a
 // terminal) is answered from dist/help-cache.json, rendered by oclif at build time, without
 // loading oclif; everything else, and any doubt, goes to oclif (see src/help/help-cache.ts),
@@ -26,9 +27,9 @@ if (text !== undefined) {
     const { loadBundle } = await import('../dist/bundle-loader.js');
     await loadBundle(bundle, join(root, 'dist', 'oclif-bundle.cache')).runBundled(args, root);
   } else {
-    // built without the bundle (tsc alone): oclif finds the commands through the manifest
-    const { execute } = await import('@oclif/core');
-    await execute({ args, dir: import.meta.url });
+    // built without the bundle (tsc alone): the same code, as separate modules
+    const { runBundled } = await import('../dist/oclif-bundle.js');
+    await runBundled(args, root);
   }
 }
 

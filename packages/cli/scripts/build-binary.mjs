@@ -9,6 +9,8 @@
 //   3. copy this node binary, strip it (BEFORE injecting: a stripped-after binary crashes)
 //   4. postject the blob with the SEA sentinel fuse
 // Set FS_BINARY_NODE=/path/to/node to use another node binary as the base.
+// From the repository root, `npm run build:binary` installs (frozen lockfile, pinned pnpm) and
+// builds first; run alone without node_modules, this script says so instead of a stack trace.
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
@@ -28,20 +30,22 @@ import { bundleOptions } from './esbuild-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist-bin');
+const binary = join(out, 'fs');
+const require = createRequire(join(root, 'package.json'));
+const log = (m) => process.stderr.write(`build-binary: ${m}\n`);
+const esbuildPath = resolveDependency('esbuild');
+const postject = resolveDependency('postject/dist/cli.js');
 // intermediate files live outside the package (linters and test globs never see the bundle)
 const work = mkdtempSync(join(tmpdir(), 'fs-build-binary-'));
 const bundle = join(work, 'fs.cjs');
 const blob = join(work, 'fs.blob');
-const binary = join(out, 'fs');
-const require = createRequire(join(root, 'package.json'));
-const log = (m) => process.stderr.write(`build-binary: ${m}\n`);
 
 if (process.platform !== 'linux')
   log(`warning: built on ${process.platform}; the binary is for this platform`);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const esbuild = await import(require.resolve('esbuild'));
+const esbuild = await import(esbuildPath);
 const started = Date.now();
 const common = bundleOptions(root);
 
@@ -84,7 +88,6 @@ try {
 } catch {
   log('strip not available; the binary stays larger');
 }
-const postject = require.resolve('postject/dist/cli.js');
 try {
   // postject's ELF library warns about note sections it does not know; show its output only on failure
   execFileSync(
@@ -105,3 +108,16 @@ try {
 }
 rmSync(work, { recursive: true, force: true });
 log(`wrote ${binary} (${(statSync(binary).size / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms`);
+
+/** Where a build dependency is; exits 1 with what to run when it is not installed. */
+function resolveDependency(id) {
+  try {
+    return require.resolve(id);
+  } catch {
+    const name = id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0];
+    log(`${name} is not installed (a devDependency of @fleet-service/cli).`);
+    log('From the repository root, `npm run build:binary` installs and builds first;');
+    log('or install with `npx -y pnpm@10.34.8 install --frozen-lockfile` and run this again.');
+    process.exit(1);
+  }
+}

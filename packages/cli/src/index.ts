@@ -2,7 +2,17 @@
 // tools (and tests) may reuse. Commands are found by oclif (bin/run.js), not imported from here.
 
 export { NotFleetError } from '@fleet-service/fleet-client';
-export { GLOBAL_FLAGS_BEFORE_COMMAND, normalizeArgv } from './argv.js';
+export type { ArgvTable, CommandLine, FlagArity, LocatedCommand } from './argv.js';
+export {
+  GLOBAL_ARGV_TABLE,
+  GLOBAL_FLAGS_BEFORE_COMMAND,
+  locateCommand,
+  normalizeArgv,
+  resolveCommandLine,
+} from './argv.js';
+export { editDistance, suggestCommand } from './command-suggestion.js';
+export type { CommandShape } from './command-table.js';
+export { argvTableOf } from './command-table.js';
 export type { ExitCodeValue, ExitInput } from './exit-codes.js';
 export {
   decideExitCode,

@@ -5,7 +5,10 @@
 // served from the explicit map in memory.
 import { execute, type Interfaces, Plugin } from '@oclif/core';
 import pjson from '../package.json' with { type: 'json' };
+import { resolveCommandLine } from './argv.js';
 import { COMMANDS } from './command-map.js';
+import { argvTableOf } from './command-table.js';
+import { reportUnknownCommand } from './unknown-command.js';
 
 /** oclif load options that serve the commands from {@link COMMANDS}; `root` is oclif's root dir. */
 export function bundledLoadOptions(root: string): Interfaces.LoadOptions {
@@ -28,7 +31,16 @@ export function bundledLoadOptions(root: string): Interfaces.LoadOptions {
   };
 }
 
-/** Runs `fs` with oclif (argv already normalised). */
+/**
+ * Runs `fs` with oclif: every flag written before the command is moved after it, and an unknown
+ * command (or flags without one) is answered in fs's error style with exit code 2, not by oclif.
+ */
 export async function runBundled(args: string[], root: string): Promise<void> {
-  await execute({ args, loadOptions: bundledLoadOptions(root) });
+  const table = argvTableOf(COMMANDS);
+  const line = resolveCommandLine(args, table);
+  if (line.unknownCommand !== undefined) {
+    reportUnknownCommand(line.unknownCommand, [...table.commands], args);
+    return;
+  }
+  await execute({ args: line.argv, loadOptions: bundledLoadOptions(root) });
 }

@@ -118,6 +118,8 @@ export async function waitRunning(
   const maxGap = maxObservationGapMs(settings.pollIntervalMs);
   const healthyStart = clock.now();
   let activeRecorded = false;
+  /** The last health-check failure of this wait, repeated in later observations (a timeout names it). */
+  let lastCheckFailure = '';
   /** Before the unit is first seen active: poll densely when that is due (never skipping: `failed` must show at once). */
   let pace = (t: number) => paced(ctx, 'active', healthyStart, t, false);
   return waitUntil<{ machineID: string }>({
@@ -202,7 +204,7 @@ export async function waitRunning(
       if (now - healthySince < settings.minHealthyMs) {
         return {
           done: false,
-          seen: `${describe(u, s)} (active for ${now - healthySince} of ${settings.minHealthyMs} ms)${restarted}`,
+          seen: `${describe(u, s)} (active for ${now - healthySince} of ${settings.minHealthyMs} ms)${restarted}${lastCheckFailure}`,
           ...pace(t),
         };
       }
@@ -213,7 +215,10 @@ export async function waitRunning(
           { unit: target.unit, index: target.index, ...(machine ? { machine } : {}) },
           ctx.signal,
         );
-        if (failure) return { done: false, seen: `${describe(u, s)}; ${failure}` };
+        if (failure) {
+          lastCheckFailure = `; last health check: ${failure}`;
+          return { done: false, seen: `${describe(u, s)}; ${failure}` };
+        }
       }
       emit(ctx.onEvent, clock.now(), {
         type: 'instance-healthy',

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FleetSim, startFleetSim } from '@fleet-service/fleet-sim';
+import { afterAll, beforeAll } from 'vitest';
+import { fastEnv } from './run-cli.js';
 
 /** Real clock, sped up so a whole rollout of a few instances takes well under 2 s. */
 export const SIM_SPEED = 100;
@@ -59,4 +61,20 @@ Description=web ${version}
 Environment=VERSION=${version}
 ExecStart=/usr/bin/web --version ${version}
 `;
+}
+
+/**
+ * A simulator for the tests of the enclosing describe: started before them, closed after them.
+ * `sim.t` and `sim.env` (fastEnv pointed at it) are read inside the tests.
+ */
+export function simForTests(transport: 'unix' | 'tcp'): { t: TestSim; env: Record<string, string> } {
+  const holder = {} as { t: TestSim; env: Record<string, string> };
+  beforeAll(async () => {
+    holder.t = await startTestSim(transport);
+    holder.env = fastEnv({ FLEETCTL_ENDPOINT: holder.t.endpoint });
+  });
+  afterAll(async () => {
+    await holder.t?.close();
+  });
+  return holder;
 }

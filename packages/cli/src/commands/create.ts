@@ -5,9 +5,7 @@ import { createFlags } from '../flags/rollout-flags.js';
 export default class Create extends FsCommand {
   static override summary = 'Create or update SERVICE from UNIT_FILE with a zero-downtime rolling update';
   static override description =
-    `Template SERVICE@.service, instances SERVICE@1..N. Only instances whose contents differ are
-replaced, in numeric order, keeping at least N − max-unavailable instances running. Rerun the same
-command to resume an interrupted rollout.`;
+    'Template SERVICE@.service, instances SERVICE@1..N. Only instances whose contents differ are replaced, in numeric order, keeping at least N − max-unavailable instances running. Rerun the same command to resume an interrupted rollout.';
   static override examples = [
     '<%= config.bin %> create web web.service --count 3',
     '<%= config.bin %> --fleetctl-endpoint http://10.0.0.1:49153 --timeout 600 create web web.service --count 3',

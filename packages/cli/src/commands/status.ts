@@ -6,9 +6,7 @@ export default class Status extends FsCommand {
   static override summary =
     "Services with counts per state, or one service's instances in detail (alias: ls)";
   static override description =
-    `Without SERVICE: every service (template + instances) with its instance counts per systemd
-active state (the old fs ls). With SERVICE: each instance's index, machine, currentState,
-systemd states, whether its contents match the template, and who holds the service lock.`;
+    "Without SERVICE: every service (template + instances) with its instance counts per systemd active state (the old fs ls). With SERVICE: each instance's index, machine, currentState, systemd states, whether its contents match the template, and who holds the service lock.";
   static override hiddenAliases = ['ls'];
   static override examples = [
     '<%= config.bin %> status',

@@ -19,8 +19,42 @@ export function durationFlag(options: {
   })();
 }
 
-/** Flags every command takes. Each can also come from the environment. */
+/**
+ * Flags every command takes. Each can also come from the environment. A flag with a short form
+ * comes first: oclif trims the start of a help section, so a first row without one (`    --x`)
+ * would lose its indentation and stand out of line with the rest of the GLOBAL FLAGS block.
+ */
 export const globalFlags = {
+  output: Flags.option({
+    summary: 'output format: text (live progress or plain lines), json (one document), ndjson (every event)',
+    options: ['text', 'json', 'ndjson'] as const,
+    char: 'o',
+    env: 'FS_OUTPUT',
+    helpGroup: 'GLOBAL',
+  })(),
+  json: Flags.boolean({
+    summary: 'print one JSON document (the result or the error) on stdout; same as --output json',
+    env: 'FS_JSON',
+    helpGroup: 'GLOBAL',
+  }),
+  verbose: Flags.boolean({
+    summary: 'print every state the engine observes',
+    char: 'v',
+    env: 'FS_VERBOSE',
+    helpGroup: 'GLOBAL',
+  }),
+  quiet: Flags.boolean({
+    summary: 'print only the final summary and errors',
+    char: 'q',
+    env: 'FS_QUIET',
+    helpGroup: 'GLOBAL',
+  }),
+  color: Flags.boolean({
+    summary: 'colour the output (--no-color or NO_COLOR turn it off)',
+    allowNo: true,
+    env: 'FS_COLOR',
+    helpGroup: 'GLOBAL',
+  }),
   endpoint: Flags.string({
     summary:
       'fleet API endpoint (alias --fleetctl-endpoint): unix:///path, unix:/path, http+unix://%2Fpath, http://host:port, https://…',
@@ -48,36 +82,6 @@ export const globalFlags = {
     summary: 'time allowed for one API request (e.g. 5s) [default: 5s]',
     env: 'FS_REQUEST_TIMEOUT',
     bounds: { minMs: 10, maxMs: 600_000 },
-    helpGroup: 'GLOBAL',
-  }),
-  json: Flags.boolean({
-    summary: 'print one JSON document (the result or the error) on stdout; same as --output json',
-    env: 'FS_JSON',
-    helpGroup: 'GLOBAL',
-  }),
-  output: Flags.option({
-    summary: 'output format: text (live progress or plain lines), json (one document), ndjson (every event)',
-    options: ['text', 'json', 'ndjson'] as const,
-    char: 'o',
-    env: 'FS_OUTPUT',
-    helpGroup: 'GLOBAL',
-  })(),
-  color: Flags.boolean({
-    summary: 'colour the output (--no-color or NO_COLOR turn it off)',
-    allowNo: true,
-    env: 'FS_COLOR',
-    helpGroup: 'GLOBAL',
-  }),
-  verbose: Flags.boolean({
-    summary: 'print every state the engine observes',
-    char: 'v',
-    env: 'FS_VERBOSE',
-    helpGroup: 'GLOBAL',
-  }),
-  quiet: Flags.boolean({
-    summary: 'print only the final summary and errors',
-    char: 'q',
-    env: 'FS_QUIET',
     helpGroup: 'GLOBAL',
   }),
   timeout: Flags.custom<number>({

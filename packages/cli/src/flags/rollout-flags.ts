@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { parseInteger } from './duration.js';
 import { durationFlag } from './global-flags.js';
+import { healthCmdFlags } from './health-flags.js';
 
 function intFlag(summary: string, env: string, min: number, extra: { default?: number; char?: 'c' } = {}) {
   return Flags.custom<number>({
@@ -65,7 +66,8 @@ export const strategyFlags = {
     env: 'FS_HEALTHY_TIMEOUT',
   }),
   'progress-deadline': durationFlag({
-    summary: 'time allowed for the whole rollout [default: 30m]',
+    summary:
+      'fail when no step finishes for this long (restarts at every finished step; not a limit on the whole rollout) [default: 30m]',
     env: 'FS_PROGRESS_DEADLINE',
   }),
   'poll-interval': durationFlag({
@@ -88,6 +90,7 @@ export const strategyFlags = {
     env: 'FS_HEALTH_TCP',
     helpValue: 'HOST:PORT',
   }),
+  ...healthCmdFlags, // --health-cmd, --health-cmd-timeout
   'steal-lock': Flags.boolean({
     summary: 'take over the service lock from another rollout (use only when it is dead)',
     env: 'FS_STEAL_LOCK',

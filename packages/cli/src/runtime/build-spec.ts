@@ -1,9 +1,10 @@
 import type { UnitOption } from '@fleet-service/fleet-client';
 import type { HealthCheck, RolloutSpec } from '@fleet-service/rollout';
 import { UsageError } from '../usage-error.js';
+import { commandHealthChecks, type HealthCmdFlags } from './command-health-check.js';
 
 /** The parsed flags that shape a RolloutSpec (durations already in ms). */
-export interface SpecFlags {
+export interface SpecFlags extends HealthCmdFlags {
   count?: number | undefined;
   force?: boolean | undefined;
   'max-unavailable'?: number | undefined;
@@ -54,6 +55,7 @@ export function healthChecksFrom(flags: SpecFlags): HealthCheck[] {
     const { host, port } = parseHealthTcp(flags['health-tcp']);
     checks.push({ kind: 'tcp', host, port });
   }
+  checks.push(...commandHealthChecks(flags)); // --health-cmd (flags/health-flags.ts)
   return checks;
 }
 

@@ -26,18 +26,21 @@ export interface FailWhenFault {
   match: { name?: string; option?: { section?: string; name: string; value: string } };
 }
 
+/** Which units a simulator fault applies to (fleet-sim's `UnitMatch`). */
+export type UnitMatchSpec = FailWhenFault['match'];
+
 /**
- * `--fail-when PATTERN`: units matching PATTERN fail to start.
+ * A unit PATTERN of `--fail-when` and `--slow-start`, with `flag` named in errors:
  *   `web@2.service`, `web@*`         — a unit-name glob
  *   `Environment=VERSION=bad`        — an option NAME=VALUE-GLOB (first `=` splits)
  *   `Service.ExecStart=/bin/false*`  — with a section
  * Pure.
  */
-export function parseFailWhen(text: string): FailWhenFault {
+export function parseUnitMatch(text: string, flag: string): UnitMatchSpec {
   const eq = text.indexOf('=');
   if (eq < 0) {
-    if (!text.trim()) throw new UsageError('--fail-when: empty pattern');
-    return { kind: 'unit-start-fails', match: { name: text.trim() } };
+    if (!text.trim()) throw new UsageError(`--${flag}: empty pattern`);
+    return { name: text.trim() };
   }
   const key = text.slice(0, eq).trim();
   const value = text.slice(eq + 1);
@@ -45,11 +48,16 @@ export function parseFailWhen(text: string): FailWhenFault {
   const section = dot > 0 ? key.slice(0, dot) : undefined;
   const name = dot > 0 ? key.slice(dot + 1) : key;
   if (!/^[A-Za-z][\w-]*$/.test(name) || (section !== undefined && !/^[A-Za-z][\w-]*$/.test(section))) {
-    throw new UsageError(`--fail-when: "${text}" is neither a unit-name glob nor [Section.]Option=VALUE`, {
-      hint: 'e.g. --fail-when Environment=VERSION=bad or --fail-when "web@2.service"',
+    throw new UsageError(`--${flag}: "${text}" is neither a unit-name glob nor [Section.]Option=VALUE`, {
+      hint: `e.g. --${flag} Environment=VERSION=bad or --${flag} "web@2.service"`,
     });
   }
-  return { kind: 'unit-start-fails', match: { option: { ...(section ? { section } : {}), name, value } } };
+  return { option: { ...(section ? { section } : {}), name, value } };
+}
+
+/** `--fail-when PATTERN`: units matching PATTERN (see {@link parseUnitMatch}) fail to start. Pure. */
+export function parseFailWhen(text: string): FailWhenFault {
+  return { kind: 'unit-start-fails', match: parseUnitMatch(text, 'fail-when') };
 }
 
 /** The `export` line a shell can paste, quoting the endpoint if it needs it. */
