@@ -75,9 +75,9 @@ describe.runIf(cliIsBuilt() && hasScript && process.platform === 'linux')('fs cr
       shown.some((f) => running(f) && /^\s*◼ web@1\.service\s+pending/.test(row(f, 'web@1.service'))),
     ).toBe(true);
     expectNoFalseSpinner(shown);
-    // the final frame: the header and both rows done
-    const last = shown.filter((f) => f[0]?.includes('web: rolling out')).at(-1) ?? [];
-    expect(last[0]).toMatch(/^✔ web: rolling out · batch \d+ · \d+s$/);
+    // the final frame: the header says how it ended, both rows done
+    const last = shown.filter((f) => /^. web: .* · batch /.test(f[0] ?? '')).at(-1) ?? [];
+    expect(last[0]).toMatch(/^✔ web: succeeded · batch \d+ · \d+s$/);
     expect(row(last, 'web@1.service')).toMatch(/^\s*✔ web@1\.service\s+healthy/);
     expect(row(last, 'web@2.service')).toMatch(/^\s*✔ web@2\.service\s+healthy/);
   });
@@ -108,8 +108,8 @@ describe.runIf(cliIsBuilt() && hasScript && process.platform === 'linux')('fs cr
     );
     expect(doneEarly, 'a frame with web@1 done while the rollout runs').toBeDefined();
     expectNoFalseSpinner(shown);
-    const last = shown.filter((f) => f[0]?.includes('web: rolling out')).at(-1) ?? [];
-    expect(last[0]).toMatch(/^✔ web: rolling out/);
+    const last = shown.filter((f) => /^. web: .* · batch /.test(f[0] ?? '')).at(-1) ?? [];
+    expect(last[0]).toMatch(/^✔ web: succeeded/);
     expect(row(last, 'web@2.service')).toMatch(/^\s*✔ web@2\.service\s+healthy/);
   });
 });

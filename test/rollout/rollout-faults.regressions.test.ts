@@ -50,6 +50,24 @@ describe('fault schedules that once broke the capacity guarantee', () => {
 });
 
 describe('fault schedules that once ended "succeeded" on a flapping version', () => {
+  it('surge 1 with no unavailability, rollback, flapping, slow answers (property seed 149291699, path 287)', async () => {
+    // caught a stability window allowed to span two poll intervals: a flap hid between slow reads
+    await replay({
+      seed: 16,
+      count: 3,
+      maxUnavailable: 0,
+      maxSurge: 1,
+      replaceMode: 'recreate',
+      onFailure: 'rollback',
+      versionFault: { kind: 'unit-start-fails', match: NEW_MATCH, after: 896, flapping: true },
+      apiFaults: [
+        { kind: 'api-latency', route: '*', delayMs: 773, probability: 0.21850524817652336, count: 5 },
+      ],
+      machineDiesAt: undefined,
+      abortAtStep: 7,
+    });
+  });
+
   it('N = 1, rollback, flapping, slow GET /state (property seed 4004, run 941)', async () => {
     // The window spanned a 3 s /state read, the flap fell in it, and the rollout reported success
     // with the only instance flapping (0 running at the end).

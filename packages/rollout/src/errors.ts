@@ -94,7 +94,7 @@ export class StateTimeoutError extends RolloutError {
     diagnosis?: string;
   }) {
     super(
-      `timed out after ${f.timeoutMs} ms waiting for ${f.unit} to be ${f.waitedFor} (timeouts.${f.phase}); last seen: ${f.lastSeen}${f.diagnosis ? `; ${f.diagnosis}` : ''}`,
+      `timed out after ${f.timeoutMs} ms waiting for ${f.unit} to be ${f.waitedFor} (the ${f.phase} timeout); last seen: ${f.lastSeen}${f.diagnosis ? `; ${f.diagnosis}` : ''}`,
       ROLLOUT_ERROR_CODES.stateTimeout,
     );
     this.unit = f.unit;
@@ -115,7 +115,7 @@ export class ProgressDeadlineError extends RolloutError {
   readonly progressDeadlineMs: number;
   constructor(f: { unit: string; waitedFor: string; lastSeen: string; progressDeadlineMs: number }) {
     super(
-      `no progress for ${f.progressDeadlineMs} ms (progressDeadlineMs) while waiting for ${f.unit} to be ${f.waitedFor}; last seen: ${f.lastSeen}`,
+      `no progress for ${f.progressDeadlineMs} ms (the progress deadline) while waiting for ${f.unit} to be ${f.waitedFor}; last seen: ${f.lastSeen}`,
       ROLLOUT_ERROR_CODES.deadline,
     );
     this.unit = f.unit;
@@ -191,7 +191,7 @@ export class LockHeldError extends RolloutError {
   readonly holder: LockInfo;
   constructor(service: string, holder: LockInfo, detail = '') {
     super(
-      `${service} is locked by ${holder.owner} on ${holder.host} (pid ${holder.pid}) until ${new Date(holder.expiry).toISOString()}${detail}; use lock.steal to take it`,
+      `${service} is locked by ${holder.owner} on ${holder.host} (pid ${holder.pid}) until ${new Date(holder.expiry).toISOString()}${detail}`,
       ROLLOUT_ERROR_CODES.lockHeld,
     );
     this.service = service;

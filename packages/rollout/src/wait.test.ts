@@ -38,8 +38,10 @@ describe('TransitionPace', () => {
 });
 
 describe('maxObservationGapMs', () => {
-  it('is two poll intervals (one late poll is tolerated, a missed one is not)', () => {
-    expect(maxObservationGapMs(1_000)).toBe(2_000);
-    expect(maxObservationGapMs(20)).toBe(40);
+  it('is one poll interval plus 10 %, at least 25 ms, at most 100 ms', () => {
+    expect(maxObservationGapMs(1_000)).toBe(1_100);
+    expect(maxObservationGapMs(250)).toBe(275);
+    expect(maxObservationGapMs(5_000)).toBe(5_100);
+    expect(maxObservationGapMs(20)).toBe(45);
   });
 });
