@@ -11,6 +11,7 @@ Stops cleanly on Ctrl-C or SIGTERM (closes the server and removes its socket).`;
     '<%= config.bin %> sim',
     '<%= config.bin %> sim --machines 5 --listen 127.0.0.1:49153 --speed 10',
     '<%= config.bin %> sim --listen unix:/tmp/fleet.sock --fail-when Environment=VERSION=bad',
+    '<%= config.bin %> sim --ready-file /tmp/fs-sim.json &',
   ];
   static override flags = {
     machines: Flags.custom<number>({
@@ -45,6 +46,12 @@ Stops cleanly on Ctrl-C or SIGTERM (closes the server and removes its socket).`;
       multiple: true,
       helpValue: 'PATTERN',
     }),
+    'ready-file': Flags.string({
+      summary:
+        'once listening, write {"endpoint","pid"} to FILE (removed on stop): a ready signal for scripts',
+      env: 'FS_SIM_READY_FILE',
+      helpValue: 'FILE',
+    }),
     seed: Flags.custom<number>({
       summary: 'seed for ids and timing jitter',
       env: 'FS_SIM_SEED',
@@ -68,6 +75,13 @@ Stops cleanly on Ctrl-C or SIGTERM (closes the server and removes its socket).`;
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     });
     const info = { endpoint: sim.endpoint, machines: flags.machines, speed: flags.speed, pid: process.pid };
+    const readyFile = flags['ready-file'];
+    const ready = readyFile ? await import('../runtime/ready-file.js') : undefined;
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    if (readyFile) await ready?.writeReadyFile(readyFile, { endpoint: sim.endpoint, pid: process.pid });
     if (mode.format === 'text') {
       process.stdout.write(
         `fleet simulator: ${flags.machines} machine(s), speed ×${flags.speed}, listening on ${sim.endpoint}\n` +
@@ -77,10 +91,8 @@ Stops cleanly on Ctrl-C or SIGTERM (closes the server and removes its socket).`;
     } else {
       process.stdout.write(`${JSON.stringify({ type: 'listening', ...info })}\n`);
     }
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
+    const signal = await stopped;
+    if (readyFile) await ready?.removeReadyFile(readyFile);
     await sim.close();
     if (mode.format === 'text') process.stdout.write(`simulator stopped (${signal})\n`);
     else process.stdout.write(`${JSON.stringify({ type: 'stopped', signal })}\n`);
