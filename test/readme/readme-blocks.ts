@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, realpathSync, symlinkSync, writeFi
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { type CodeBlock, codeBlocks } from '../helpers/markdown-blocks.js';
+import { tscPath, writeStrictTsconfig } from '../helpers/strict-consumer.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const workDir = mkdtempSync(join(tmpdir(), 'fs-readme-blocks-'));
@@ -59,27 +60,10 @@ export function compileBlocks(blocks: ReadmeBlock[]): Map<string, string[]> {
     '{ "name": "readme-blocks", "private": true, "type": "module" }\n',
   );
   for (const b of blocks) writeFileSync(b.source, `${b.code}export {};\n`);
-  writeFileSync(
-    join(workDir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        skipLibCheck: false,
-        module: 'nodenext',
-        target: 'es2022',
-        types: ['node'],
-        allowJs: true,
-        checkJs: true,
-        outDir: 'out',
-        rootDir: '.',
-      },
-      include: ['*.ts', '*.js'],
-    }),
-  );
-  const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+  writeStrictTsconfig(workDir, ['*.ts', '*.js'], { allowJs: true, checkJs: true });
   let output = '';
   try {
-    execFileSync(process.execPath, [tsc, '-p', '.', '--pretty', 'false'], {
+    execFileSync(process.execPath, [tscPath, '-p', '.', '--pretty', 'false'], {
       cwd: workDir,
       encoding: 'utf8',
       stdio: 'pipe',

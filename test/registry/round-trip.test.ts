@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockIn } from '../helpers/markdown-blocks.js';
+import { tscPath, writeStrictTsconfig } from '../helpers/strict-consumer.js';
 import { ok, registryEnv, run } from './consumer.js';
 import { type Registry, startVerdaccio } from './verdaccio.js';
 
@@ -122,22 +123,8 @@ describe('the packages through a real registry', { timeout: 240_000 }, () => {
     );
     writeFileSync(join(app, 'example.ts'), example);
     writeFileSync(join(app, 'web.service'), unit);
-    writeFileSync(
-      join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          skipLibCheck: false,
-          module: 'nodenext',
-          target: 'es2022',
-          types: ['node'],
-          outDir: 'out',
-        },
-        files: ['example.ts'],
-      }),
-    );
-    const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    ok(await run(process.execPath, [tsc, '-p', 'tsconfig.json'], app, env), 'tsc (strict consumer)');
+    writeStrictTsconfig(app, ['example.ts']);
+    ok(await run(process.execPath, [tscPath, '-p', 'tsconfig.json'], app, env), 'tsc (strict consumer)');
     const first = ok(await run(process.execPath, ['out/example.js'], app, env), 'the library example');
     expect(first.stdout).toMatch(/^succeeded /m);
     // the published exports carry no in-repo source condition: the same with it turned on
