@@ -3,16 +3,17 @@
 //   - every package's tarball (`pnpm pack`: what `pnpm publish` sends to the registry)
 //   - the single binary, fs-<version>-<platform>-<arch> (Node SEA, packages/cli `build:binary`)
 //   - SHA256SUMS over all of them (`sha256sum -c SHA256SUMS` checks a download)
-// FS_SKIP_BINARY=1 leaves the binary out (it takes a minute and ~100 MB).
+// FS_SKIP_BINARY=1 leaves the binary out (~90 MB; a few seconds to build here).
+// FS_RELEASE_NO_BUILD=1 uses the packages as built; FS_RELEASE_DIR=DIR writes there instead.
 // .github/workflows/release.yml runs this on a version tag, then publishes the tarballs.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { PNPM, packPackages, publishablePackages, repoRoot } from './release-pack.mjs';
 
-const out = join(repoRoot, 'release');
+const out = resolve(process.env.FS_RELEASE_DIR || join(repoRoot, 'release'));
 const log = (m) => process.stderr.write(`release: ${m}\n`);
 const run = (args, cwd = repoRoot) => execFileSync('npx', [...PNPM, ...args], { cwd, stdio: 'inherit' });
 
