@@ -43,7 +43,9 @@ beforeAll(async () => {
     return;
   }
   try {
-    registry = await startVerdaccio(mkdirp(join(dir, 'verdaccio')));
+    // third-party packages cached between runs (see verdaccio.ts); ours never are
+    const storage = join(repoRoot, 'node_modules', '.cache', 'fs-registry-storage');
+    registry = await startVerdaccio(mkdirp(join(dir, 'verdaccio')), storage);
   } catch (error) {
     if (inCI) throw error;
     unavailable = String(error);

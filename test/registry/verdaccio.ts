@@ -2,9 +2,14 @@
 // process with a temporary storage and config. `@fleet-service/*` is served only from what the
 // test publishes (no uplink: a package the test did not publish is a 404, never the public copy);
 // every other package is proxied from the uplink, the npm registry this machine installs from
-// (`npm config get registry`), and cached in the temporary storage.
+// (`npm config get registry`), and cached in `storage`. Why an uplink and not a pre-seeded copy
+// of got & co.: it is what a private registry in front of npm does, it needs no list of
+// third-party versions kept in step with the lockfile, and with a storage kept between runs
+// (node_modules/.cache, see the test) a second run is served from the cache, even offline; a
+// fresh CI clone fetches them once through the uplink. The `@fleet-service` part of the storage
+// is emptied on every start: those packages only ever come from this run's publish.
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -16,15 +21,23 @@ export interface Registry {
   close(): Promise<void>;
 }
 
-/** Starts Verdaccio with its storage and config in `dir`; rejects if it does not come up. */
-export async function startVerdaccio(dir: string, timeoutMs = 30_000): Promise<Registry> {
+/**
+ * Starts Verdaccio with its config in `dir` and its package storage in `storage` (default
+ * `dir/storage`); rejects if it does not come up.
+ */
+export async function startVerdaccio(
+  dir: string,
+  storage = join(dir, 'storage'),
+  timeoutMs = 30_000,
+): Promise<Registry> {
+  rmSync(join(storage, '@fleet-service'), { recursive: true, force: true });
   const port = await freePort();
   const uplink = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim();
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
     [
-      `storage: ${join(dir, 'storage')}`,
+      `storage: ${storage}`,
       'auth:',
       '  htpasswd:',
       `    file: ${join(dir, 'htpasswd')}`,
