@@ -1,5 +1,6 @@
 // Every workspace package has the same shape: MIT, ESM, exports map with the source condition,
-// types and default, only dist published, a README, and dependencies that run one way.
+// types and default (published without the source condition), only built files published, a
+// README, and dependencies that run one way.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,9 @@ const allowedWorkspaceDeps: Record<string, string[]> = {
   'fleet-client': [],
   'fleet-sim': ['@fleet-service/fleet-client'],
   rollout: ['@fleet-service/fleet-client'],
-  cli: ['@fleet-service/fleet-client', '@fleet-service/rollout', '@fleet-service/fleet-sim'],
+  // the CLI ships one bundle with rollout, fleet-sim and oclif inside; its library entry
+  // re-exports NotFleetError from fleet-client
+  cli: ['@fleet-service/fleet-client'],
 };
 
 describe.each(packages)('packages/%s', (name) => {
@@ -21,7 +24,15 @@ describe.each(packages)('packages/%s', (name) => {
     expect(pkg.name).toBe(`@fleet-service/${name}`);
     expect(pkg.license).toBe('MIT');
     expect(pkg.type).toBe('module');
-    expect(pkg.files).toContain('dist');
+    expect(pkg.files.some((f: string) => f === 'dist' || f.startsWith('dist/'))).toBe(true);
+    expect(pkg.files.filter((f: string) => f.endsWith('.map') && !f.startsWith('!'))).toEqual([]);
+  });
+
+  it('publishes its exports without the in-repo source condition', () => {
+    const { '@fleet-service/source': _source, ...published } = pkg.exports['.'];
+    expect(pkg.publishConfig.exports['.']).toEqual(published);
+    expect(pkg.publishConfig.exports['./package.json']).toBe('./package.json');
+    expect(pkg.publishConfig.access).toBe('public');
   });
 
   it('exports types, default and the source condition first', () => {

@@ -12,6 +12,7 @@ export default class Sim extends FsCommand {
     '<%= config.bin %> sim --listen unix:/tmp/fleet.sock --fail-when Environment=VERSION=bad',
     '<%= config.bin %> sim --api-fault error:503,probability=0.1 --api-fault "latency:2s,route=GET /units"',
     '<%= config.bin %> sim --kill-machine 127.0.8.102@30s --slow-start "web@2.service@1m"',
+    '<%= config.bin %> sim --ready-file /tmp/fs-sim.json &',
   ];
   static override flags = {
     machines: Flags.custom<number>({
@@ -67,6 +68,12 @@ export default class Sim extends FsCommand {
       multiple: true,
       helpValue: '[MACHINE@]AFTER',
     }),
+    'ready-file': Flags.string({
+      summary:
+        'once listening, write {"endpoint","pid"} to FILE (removed on stop): a ready signal for scripts',
+      env: 'FS_SIM_READY_FILE',
+      helpValue: 'FILE',
+    }),
     seed: Flags.custom<number>({
       summary: 'seed for ids and timing jitter',
       env: 'FS_SIM_SEED',
@@ -107,6 +114,13 @@ export default class Sim extends FsCommand {
       await sim.close();
       throw error;
     }
+    const readyFile = flags['ready-file'];
+    const ready = readyFile ? await import('../runtime/ready-file.js') : undefined;
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    if (readyFile) await ready?.writeReadyFile(readyFile, { endpoint: sim.endpoint, pid: process.pid });
     const info = {
       endpoint: sim.endpoint,
       machines: flags.machines,
@@ -124,10 +138,8 @@ export default class Sim extends FsCommand {
     } else {
       process.stdout.write(`${JSON.stringify({ type: 'listening', ...info })}\n`);
     }
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
+    const signal = await stopped;
+    if (readyFile) await ready?.removeReadyFile(readyFile);
     await sim.close();
     if (mode.format === 'text') process.stdout.write(`simulator stopped (${signal})\n`);
     else process.stdout.write(`${JSON.stringify({ type: 'stopped', signal })}\n`);
