@@ -12,8 +12,8 @@ const allowedWorkspaceDeps: Record<string, string[]> = {
   'fleet-sim': ['@fleet-service/fleet-client'],
   rollout: ['@fleet-service/fleet-client'],
   // the CLI ships one bundle with rollout, fleet-sim and oclif inside; its library entry
-  // re-exports NotFleetError from fleet-client
-  cli: ['@fleet-service/fleet-client'],
+  // re-exports NotFleetError from fleet-client and decides exit codes with rollout's classification
+  cli: ['@fleet-service/fleet-client', '@fleet-service/rollout'],
 };
 
 describe.each(packages)('packages/%s', (name) => {
