@@ -49,4 +49,14 @@ describe.runIf(cliIsBuilt())('fs create without --count', () => {
     expect(run.stderr).toMatch(/--allow-outage/);
     expect(t.mutationsSince(before)).toEqual([]);
   });
+
+  it('the same for a kept count (known only once the cluster is read): flags, not engine fields', async () => {
+    const v4 = t.unitFile('web-v4.service', webUnit('v4'));
+    const run = await runCli(['create', 'web', v4, '--max-unavailable', '4'], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--max-unavailable \(4\) ≥ --count \(4\)/);
+    expect(run.stderr).toMatch(/--allow-outage/);
+    expect(run.stderr).not.toMatch(/maxUnavailable|allowOutage/);
+    expect(instances()).toHaveLength(4);
+  });
 });

@@ -70,8 +70,9 @@ export abstract class FsCommand extends Command {
     return this.session?.interrupts.interrupted ?? false;
   }
 
-  override async catch(error: Error & { exitCode?: number }): Promise<never> {
-    if (error instanceof Errors.ExitError) throw error;
+  override async catch(caught: Error & { exitCode?: number }): Promise<never> {
+    if (caught instanceof Errors.ExitError) throw caught;
+    const error = await inFlagTerms(caught, this.hintContext.service);
     const exitCode: ExitCodeValue = decideExitCode({
       error,
       interrupted: this.interrupted,
@@ -96,6 +97,24 @@ export abstract class FsCommand extends Command {
     this.exit(exitCode);
     throw error; // unreachable: exit throws
   }
+}
+
+/**
+ * A spec problem the engine found only after observing (a kept count that makes an outage) names
+ * engine fields; say it in flags, as the checks before connecting do (runtime/validate.ts).
+ */
+async function inFlagTerms(
+  error: Error & { exitCode?: number },
+  service: string | undefined,
+): Promise<Error & { exitCode?: number }> {
+  const problems = (error as { problems?: unknown }).problems;
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'ERR_ROLLOUT_INVALID_SPEC' || !Array.isArray(problems) || error.name === 'UsageError')
+    return error;
+  const { specProblemsError } = await import('./runtime/validate.js');
+  const usage = specProblemsError(service ?? 'the service', problems);
+  Object.assign(usage, { cause: error, result: (error as { result?: unknown }).result });
+  return usage;
 }
 
 function resultOutcome(error: unknown): string | undefined {
