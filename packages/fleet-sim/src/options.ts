@@ -88,7 +88,7 @@ export interface FleetSimOptions {
   seed?: number;
   /** fleetd's `token_limit` (page size). @default 100 */
   tokenLimit?: number;
-  /** The version in the `Server: fleetd/<v>` header. @default '1.0.0' */
+  /** The version in the `Server: fleetd/<v>` header. @default 'v1.0.0' (what fleet's own build script stamps: `git describe` → `Server: fleetd/v1.0.0`, as real fleetd v1.0.0 sends) */
   serverVersion?: string;
   /** Reproduce fleet's two server bugs (§4.6 panic, §13.1 poisoning) or answer as intended. @default 'faithful' */
   bugs?: 'faithful' | 'intended';
@@ -159,7 +159,7 @@ export function resolveSimOptions(options: FleetSimOptions = {}): ResolvedSimOpt
     speed,
     seed: options.seed ?? 1,
     tokenLimit,
-    serverVersion: options.serverVersion ?? '1.0.0',
+    serverVersion: options.serverVersion ?? 'v1.0.0',
     bugs,
     faults: options.faults ?? [],
     timings,

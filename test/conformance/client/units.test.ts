@@ -223,7 +223,7 @@ describe('conformance (fleet-client): units', () => {
     expect((await cs.client.getUnit('yes@no\\.service'))?.name).toBe('yes@no\\.service');
   });
 
-  it('§12.22 serverVersion() reads Server: fleetd/1.0.0 → "1.0.0"', async () => {
+  it('§12.22 serverVersion() reads Server: fleetd/v1.0.0 → "1.0.0"', async () => {
     expect(await cs.client.serverVersion()).toBe('1.0.0');
   });
 

@@ -35,7 +35,7 @@ describe('conformance (raw HTTP): routing, errors, discovery', () => {
     await w.close();
   });
 
-  it('§12.22 GET / → 405; GET /v1-alpha → 405; GET /fleet/v1 → 405; GET /bogus → 404; all with Server: fleetd/1.0.0', async () => {
+  it('§12.22 GET / → 405; GET /v1-alpha → 405; GET /fleet/v1 → 405; GET /bogus → 404; all with Server: fleetd/v1.0.0', async () => {
     for (const path of ['/', '/v1-alpha', '/fleet/v1']) {
       const res = await w.send('GET', path);
       expectFleetError(res, 405, '');
@@ -46,7 +46,7 @@ describe('conformance (raw HTTP): routing, errors, discovery', () => {
     expectServerHeader(bogus);
   });
 
-  it('§12.22 (§1.2) every kind of answer carries Server: fleetd/1.0.0 (200, 201, 204, 400, 404, 405, 409, 415, PATCH 204, HEAD)', async () => {
+  it('§12.22 (§1.2) every kind of answer carries Server: fleetd/v1.0.0 (200, 201, 204, 400, 404, 405, 409, 415, PATCH 204, HEAD)', async () => {
     const answers = [
       await w.get('units'),
       await w.get('state'),

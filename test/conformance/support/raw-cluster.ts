@@ -6,9 +6,9 @@
 import type { Unit, UnitOption, UnitState } from '@fleet-service/fleet-client';
 import { expect } from 'vitest';
 import { BASE } from './reference.js';
-import type { WireSim } from './wire-sim.js';
+import type { WireTarget } from './wire-sim.js';
 
-async function pages<T>(w: WireSim, path: string, key: string, query: string): Promise<T[]> {
+async function pages<T>(w: WireTarget, path: string, key: string, query: string): Promise<T[]> {
   const items: T[] = [];
   let token: string | undefined;
   for (let page = 0; page < 10_000; page++) {
@@ -26,13 +26,13 @@ async function pages<T>(w: WireSim, path: string, key: string, query: string): P
 }
 
 /** Every unit, all pages. */
-export function listUnits(w: WireSim): Promise<Unit[]> {
+export function listUnits(w: WireTarget): Promise<Unit[]> {
   return pages<Unit>(w, 'units', 'units', '');
 }
 
 /** Every UnitState, all pages, with optional exact filters (resent on every page). */
 export function listStates(
-  w: WireSim,
+  w: WireTarget,
   filter: { unitName?: string; machineID?: string } = {},
 ): Promise<UnitState[]> {
   const q = new URLSearchParams();
@@ -42,7 +42,7 @@ export function listStates(
 }
 
 /** One unit via GET /units/{name}, or undefined on 404. */
-export async function getUnit(w: WireSim, name: string): Promise<Unit | undefined> {
+export async function getUnit(w: WireTarget, name: string): Promise<Unit | undefined> {
   const res = await w.getUnit(name);
   if (res.status === 404) return undefined;
   expect(res.status, `GET /units/${name}: ${res.body}`).toBe(200);
@@ -50,18 +50,23 @@ export async function getUnit(w: WireSim, name: string): Promise<Unit | undefine
 }
 
 /** PUT a unit and insist on the status (201 create/replace, 204 state change). */
-export async function putOk(w: WireSim, name: string, body: unknown, status: 201 | 204 = 201): Promise<void> {
+export async function putOk(
+  w: WireTarget,
+  name: string,
+  body: unknown,
+  status: 201 | 204 = 201,
+): Promise<void> {
   const res = await w.putUnit(name, body);
   expect(res.status, `PUT /units/${name}: ${res.body}`).toBe(status);
 }
 
 /** Create `name` launched with `options`. */
-export function launch(w: WireSim, name: string, options: UnitOption[]): Promise<void> {
+export function launch(w: WireTarget, name: string, options: UnitOption[]): Promise<void> {
   return putOk(w, name, { desiredState: 'launched', options });
 }
 
 /** /state entries that are systemd-active, as `{unit → [machineID…]}`. */
-export async function activeUnits(w: WireSim): Promise<Map<string, string[]>> {
+export async function activeUnits(w: WireTarget): Promise<Map<string, string[]>> {
   const active = new Map<string, string[]>();
   for (const s of await listStates(w)) {
     if (s.systemdActiveState !== 'active' || !s.name) continue;
@@ -71,7 +76,7 @@ export async function activeUnits(w: WireSim): Promise<Map<string, string[]>> {
 }
 
 /** The single machine a non-global unit is active on, if it is active on exactly one. */
-export async function activeMachineOf(w: WireSim, name: string): Promise<string | undefined> {
+export async function activeMachineOf(w: WireTarget, name: string): Promise<string | undefined> {
   const machines = (await activeUnits(w)).get(name) ?? [];
   return machines.length === 1 ? machines[0] : undefined;
 }

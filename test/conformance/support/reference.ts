@@ -17,7 +17,7 @@ export const O: UnitOption[] = [{ section: 'Service', name: 'ExecStart', value: 
 export const SLEEP: UnitOption[] = [{ section: 'Service', name: 'ExecStart', value: '/bin/sleep 1000' }];
 
 /** The fleetd version every response names in `Server:` (sim default `serverVersion`). */
-export const SERVER_HEADER = 'fleetd/1.0.0';
+export const SERVER_HEADER = 'fleetd/v1.0.0';
 
 /**
  * §12.18's machines: XXX without IP or metadata, YYY with 1.2.3.4 and ping=pong. fleet-sim gives

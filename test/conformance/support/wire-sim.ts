@@ -47,6 +47,32 @@ export interface WireSim {
   close(): Promise<void>;
 }
 
+/** The request half of a WireSim: what the shared case helpers need from any fleet (sim or real). */
+export type WireTarget = Pick<WireSim, 'send' | 'get' | 'putUnit' | 'getUnit' | 'deleteUnit'>;
+
+/** A WireTarget speaking raw HTTP to any fleet API endpoint (`http://…` or `unix:…`). */
+export function wireTarget(endpoint: string): WireTarget {
+  const target = targetFromEndpoint(endpoint);
+  const send = (method: string, path: string, opts: SendOptions = {}) =>
+    request({
+      ...target,
+      method,
+      path,
+      headers: opts.headers ?? [],
+      ...(opts.body === undefined
+        ? {}
+        : { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
+    });
+  return {
+    send,
+    get: (p) => send('GET', `${BASE}/${p}`),
+    putUnit: (name, body, headers = [J]) =>
+      send('PUT', `${BASE}/units/${encodeURIComponent(name)}`, { headers, body }),
+    getUnit: (name) => send('GET', `${BASE}/units/${encodeURIComponent(name)}`),
+    deleteUnit: (name) => send('DELETE', `${BASE}/units/${encodeURIComponent(name)}`),
+  };
+}
+
 /** Options for {@link startWireSim}: the sim's own, plus listening on a fresh unix socket. */
 export interface WireSimOptions extends Omit<SimOptions, 'clock' | 'listen'> {
   /** Listen on a unix socket in a fresh temp dir instead of 127.0.0.1:0. @default false */
@@ -65,26 +91,11 @@ export async function startWireSim(options: WireSimOptions = {}): Promise<WireSi
   }
   const sim = await startFleetSim({ ...simOptions, clock, ...(listen ? { listen } : {}) });
   const target = targetFromEndpoint(sim.endpoint);
-  const send = (method: string, path: string, opts: SendOptions = {}) =>
-    request({
-      ...target,
-      method,
-      path,
-      headers: opts.headers ?? [],
-      ...(opts.body === undefined
-        ? {}
-        : { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
-    });
   return {
     sim,
     clock,
     target,
-    send,
-    get: (p) => send('GET', `${BASE}/${p}`),
-    putUnit: (name, body, headers = [J]) =>
-      send('PUT', `${BASE}/units/${encodeURIComponent(name)}`, { headers, body }),
-    getUnit: (name) => send('GET', `${BASE}/units/${encodeURIComponent(name)}`),
-    deleteUnit: (name) => send('DELETE', `${BASE}/units/${encodeURIComponent(name)}`),
+    ...wireTarget(sim.endpoint),
     async close() {
       await sim.close();
       if (socketDir) await rm(socketDir, { recursive: true, force: true });
@@ -99,7 +110,7 @@ export function contentType(res: RawResponse): string | undefined {
   return values[0];
 }
 
-/** `Server: fleetd/1.0.0`, exactly once. */
+/** `Server: fleetd/v1.0.0`, exactly once. */
 export function expectServerHeader(res: RawResponse): void {
   expect(res.closedWithoutResponse).toBe(false);
   expect(headerValues(res, 'server')).toEqual([SERVER_HEADER]);

@@ -145,7 +145,7 @@ describe('API faults', () => {
       expect([r.status, r.body, r.headers.server]).toEqual([
         503,
         errorBody(503, 'fleet server unable to communicate with etcd'),
-        'fleetd/1.0.0',
+        'fleetd/v1.0.0',
       ]);
     }
     f.sim.cluster.removeFault(id);

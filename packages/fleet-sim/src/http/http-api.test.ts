@@ -26,7 +26,7 @@ describe('fleet v1 HTTP API (wire format)', () => {
     expect(empty.status).toBe(200);
     expect(empty.body).toBe('{}');
     expect(empty.headers['content-type']).toBe('application/json');
-    expect(empty.headers.server).toBe('fleetd/1.0.0');
+    expect(empty.headers.server).toBe('fleetd/v1.0.0');
     expect((await get(sim, '/state')).body).toBe('{}');
     const created = await put(sim, 'foo.service', { options: O });
     expect(created.status).toBe(201);
@@ -264,7 +264,7 @@ describe('fleet v1 HTTP API (wire format)', () => {
   it('§12.22/23/51/52/53: routing, methods, discovery, alias', async () => {
     for (const path of ['/', '/v1-alpha', '/fleet/v1']) {
       const r = await raw(sim, { path });
-      expect([r.status, r.body, r.headers.server]).toEqual([405, errorBody(405, ''), 'fleetd/1.0.0']);
+      expect([r.status, r.body, r.headers.server]).toEqual([405, errorBody(405, ''), 'fleetd/v1.0.0']);
     }
     for (const path of [
       '/bogus',

@@ -27,7 +27,7 @@ describe('router edges', () => {
     expect([got.status, got.headers.location, got.headers.server]).toEqual([
       301,
       '/fleet/v1/units?x=1',
-      'fleetd/1.0.0',
+      'fleetd/v1.0.0',
     ]);
     expect(got.body).toBe('<a href="/fleet/v1/units?x=1">Moved Permanently</a>.\n\n');
     const put = await raw(sim, { method: 'PUT', path: '/fleet//v1/units/a.service' });
@@ -71,7 +71,7 @@ describe('methods Node does not know', () => {
         });
       const foo = await ask('FOO /fleet/v1/units HTTP/1.1\r\nHost: x\r\n\r\n');
       expect(foo).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
-      expect(foo).toContain('\r\nServer: fleetd/1.0.0\r\n');
+      expect(foo).toContain('\r\nServer: fleetd/v1.0.0\r\n');
       expect(foo).toContain('\r\nContent-Type: application/json\r\n');
       expect(
         foo.endsWith('\r\n\r\n{"error":{"code":405,"message":"only GET supported against this resource"}}'),

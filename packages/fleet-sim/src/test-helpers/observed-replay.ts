@@ -66,7 +66,7 @@ export async function replay(sim: FleetSim, ex: ObservedExchange): Promise<void>
   expect(got.closed, where).toBe(false);
   if (got.closed) return;
   expect(got.status, where).toBe(ex.status);
-  expect(got.headers.server, where).toBe('fleetd/1.0.0');
+  expect(got.headers.server, where).toBe('fleetd/v1.0.0');
   if (ex.empty) {
     expect(got.body, where).toBe('');
     // PATCH /machines is the one empty answer that still says application/json (fleet-api.md §1.2).
