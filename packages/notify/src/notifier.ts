@@ -18,7 +18,7 @@ export interface NotifierOptions {
   timeoutMs?: number;
   /** Further attempts after a 5xx or network failure. @default 2 */
   retries?: number;
-  /** Delay before the first retry, doubling after each. @default 500 */
+  /** Delay before the first retry, doubling after each. @default 500, or a tenth of `timeoutMs` when less */
   retryDelayMs?: number;
   /** @default the real clock */
   clock?: NotifyClock;
@@ -169,9 +169,10 @@ function checkOptions(o: NotifierOptions): { timeoutMs: number; retries: number;
       );
     }
   }
+  const timeoutMs = int('timeoutMs', o.timeoutMs, 10_000, 1, 3_600_000);
   return {
-    timeoutMs: int('timeoutMs', o.timeoutMs, 10_000, 1, 3_600_000),
+    timeoutMs,
     retries: int('retries', o.retries, 2, 0, 10),
-    retryDelayMs: int('retryDelayMs', o.retryDelayMs, 500, 0, 60_000),
+    retryDelayMs: int('retryDelayMs', o.retryDelayMs, Math.min(500, Math.floor(timeoutMs / 10)), 0, 60_000),
   };
 }
