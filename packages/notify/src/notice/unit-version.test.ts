@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { imageOf, tagOf, type UnitLine, versionOf } from './unit-version.js';
 
+// systemd's ${VAR} in unit lines, not JavaScript placeholders
+const HOSTNAME = '$' + '{HOSTNAME}';
+const IMAGE = '$' + '{IMAGE}';
+
 const unit = (...lines: Array<[string, string]>): UnitLine[] =>
   lines.map(([name, value]) => ({ section: 'Service', name, value }));
 
@@ -14,7 +18,7 @@ describe('versionOf / imageOf', () => {
   it("the image tag of docker run when there is no VERSION= (die-net's unit, options with values skipped)", () => {
     const u = unit([
       'ExecStart',
-      '/usr/bin/docker run --name %n -m 1g -h ${HOSTNAME} -P -v /var/run/docker.sock:/var/run/docker.sock --rm dienet/deployer:1.4 --dockercfg /app/.dockercfg',
+      `/usr/bin/docker run --name %n -m 1g -h ${HOSTNAME} -P -v /var/run/docker.sock:/var/run/docker.sock --rm dienet/deployer:1.4 --dockercfg /app/.dockercfg`,
     ]);
     expect(imageOf(u)).toBe('dienet/deployer:1.4');
     expect(versionOf(u)).toBe('1.4');
@@ -26,7 +30,7 @@ describe('versionOf / imageOf', () => {
   it('nothing readable: undefined (the caller uses the contents hash)', () => {
     expect(versionOf(unit(['ExecStart', '/usr/bin/web --port 80']))).toBeUndefined();
     expect(versionOf(unit(['ExecStart', '/usr/bin/docker run web']))).toBeUndefined(); // no tag
-    expect(imageOf(unit(['ExecStart', '/usr/bin/docker run ${IMAGE}']))).toBeUndefined();
+    expect(imageOf(unit(['ExecStart', `/usr/bin/docker run ${IMAGE}`]))).toBeUndefined();
   });
 
   it('tagOf', () => {
