@@ -3,9 +3,11 @@
 // receivers that hang, fail once or refuse change neither the outcome nor the exit code; a bad
 // target is exit 2 before anything in the cluster changes; no secret is printed.
 import { createHmac } from 'node:crypto';
+import jackdModule, { type JackdClient } from 'jackd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliIsBuilt, fastEnv, parseJsonDoc, parseNdjson, runCli } from '../cli/helpers/run-cli.js';
 import { startTestSim, type TestSim, webUnit } from '../cli/helpers/sim.js';
+import { beanstalkdRequired, findBeanstalkd, startBeanstalkd } from './helpers/beanstalkd-server.js';
 import { type CaptureServer, refusedPort, startCaptureServer } from './helpers/capture-server.js';
 
 const SECRET = 'e2e-hmac-secret';
@@ -224,3 +226,40 @@ describe.runIf(cliIsBuilt())('fs --notify (built CLI, simulator, real receivers)
     expect(run.stderr).not.toContain('secret-path');
   });
 });
+
+const beanstalkd = findBeanstalkd();
+describe.runIf(cliIsBuilt() && (beanstalkd !== undefined || beanstalkdRequired()))(
+  "fs create with SymfoniNext's NOTIFY_FLAGS in the environment (real beanstalkd)",
+  () => {
+    it('puts the templated job into the tube, priority 10, TTR 60 s', async () => {
+      if (!beanstalkd) throw new Error('beanstalkd is required here (CI / FS_REQUIRE_BEANSTALKD=1)');
+      const [t, queue] = await Promise.all([startTestSim('unix'), startBeanstalkd(beanstalkd)]);
+      const client = new (jackdModule as unknown as typeof JackdClient)();
+      try {
+        const unit = t.unitFile(
+          'blog.service',
+          webUnit('v1.12').replace('/usr/bin/web', '/usr/bin/docker run me/blog:v1.12'),
+        );
+        const flags = JSON.stringify({
+          addr: `127.0.0.1:${queue.port}`,
+          tube: 'jobs',
+          template: 'IkkganVzdCBkZXBsb3llZCB7ey5BcnRpZmFjdH19IGZvciB7ey5TZXJ2aWNlTmFtZX19',
+        });
+        const run = await runCli(['create', 'blog', unit, '--count', '2'], {
+          env: fastEnv({ FLEETCTL_ENDPOINT: t.endpoint, NOTIFY_FLAGS: flags }),
+        });
+        expect(run.code, run.stderr).toBe(0);
+        await client.connect({ host: queue.host, port: queue.port });
+        await client.watch('jobs');
+        const job = await client.reserveWithTimeout(5);
+        expect(job.payload.toString()).toBe('"I just deployed me/blog:v1.12 for blog');
+        const stats = await client.statsJob(job.id);
+        expect(stats).toMatch(/^pri: 10$/m);
+        expect(stats).toMatch(/^ttr: 60$/m);
+      } finally {
+        client.socket.destroy();
+        await Promise.all([t.close(), queue.close()]);
+      }
+    });
+  },
+);
