@@ -72,7 +72,10 @@ export function createNotifier(targets: readonly NotifyTarget[], options: Notifi
   const send = (target: NotifyTarget, notice: RolloutNotice): Promise<NotifyReport> => {
     const shown = redactTarget(target);
     const work = (async () => {
-      const attempt = await senderFor(target, notice);
+      // loading the sender (got, Slack, jackd: once per process) counts against the deadline too
+      const sender = senderFor(target, notice);
+      sender.catch(() => {});
+      const attempt = async (signal: AbortSignal) => (await sender)(signal);
       const outcome = await deliver(shown, attempt, {
         ...settings,
         clock: options.clock ?? realClock,
