@@ -215,12 +215,14 @@ describe('slack and webhook targets (real HTTP servers)', () => {
     const gone = await server([404]);
     const broken = await server([500]);
     const fine = await server();
+    const moved = await server([302]);
     const events: NotifyEvent[] = [];
     const reports = await createNotifier(
       [
         parseTarget(`webhook:${gone.origin}/hook/p4th-t0ken`),
         parseTarget(`slack:${broken.origin}${SLACK_PATH}`),
         parseTarget(`webhook:${fine.origin}/ok`),
+        parseTarget(`webhook:${moved.origin}/old`),
       ],
       { retries: 2, retryDelayMs: 1, onEvent: (e) => events.push(e) },
     ).notify(failed);
@@ -228,15 +230,18 @@ describe('slack and webhook targets (real HTTP servers)', () => {
       [false, 1, 'ERR_NOTIFY_HTTP'],
       [false, 3, 'ERR_NOTIFY_HTTP'],
       [true, 1, undefined],
+      [false, 1, 'ERR_NOTIFY_HTTP'], // a redirect is not followed (it would resend the body elsewhere)
     ]);
+    expect(moved.requests).toHaveLength(1);
     expect(gone.requests).toHaveLength(1);
     expect(broken.requests).toHaveLength(3);
     expect(fine.requests).toHaveLength(1);
     expect(
       events
         .filter((e) => e.type === 'notify-failed')
-        .map((e) => e.type === 'notify-failed' && e.error.status),
-    ).toEqual([404, 500]);
+        .map((e) => (e.type === 'notify-failed' ? e.error.status : 0))
+        .sort(),
+    ).toEqual([302, 404, 500]);
     expectNoSecret(events);
     expectNoSecret(
       reports.map((r) => ({ message: r.error?.message, cause: String((r.error?.cause as Error)?.message) })),

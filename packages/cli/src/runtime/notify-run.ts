@@ -42,10 +42,12 @@ export interface NotifyRun {
 export function startNotify(request: NotifyRequest, mode: OutputMode): NotifyRun {
   const targets = parseTargets(request);
   const on = parseEvents(request.on);
+  // while the rollout runs, text lines wait (a live view owns the terminal); ndjson streams at once
+  let held: NotifyEvent[] | undefined = mode.format === 'ndjson' ? undefined : [];
   const notifier = createNotifier(targets, {
     ...(on ? { on } : {}),
     ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
-    onEvent: (e) => printNotifyEvent(e, mode),
+    onEvent: (e) => (held ? held.push(e) : printNotifyEvent(e, mode)),
   });
   const tracker = createNoticeTracker({
     action: request.action,
@@ -66,6 +68,8 @@ export function startNotify(request: NotifyRequest, mode: OutputMode): NotifyRun
       }
     },
     async finish(settled) {
+      for (const e of held ?? []) printNotifyEvent(e, mode);
+      held = undefined;
       try {
         const outcome = (settled.result as { outcome?: string } | undefined)?.outcome;
         const exitCode = decideExitCode({

@@ -24,10 +24,28 @@ export function webhookSender(
   const shown = redactTarget(target);
   const secrets = secretsOf(target);
   return async (signal) => {
+    let status: number;
     try {
-      await got.post(target.url, { body, headers, signal, retry: { limit: 0 }, followRedirect: false });
+      ({ statusCode: status } = await got.post(target.url, {
+        body,
+        headers,
+        signal,
+        retry: { limit: 0 },
+        followRedirect: false, // a redirect would resend the body elsewhere: it is refused instead
+      }));
     } catch (error) {
       throw httpFailure(shown, error, secrets);
+    }
+    if (status >= 300) {
+      throw new NotifyDeliveryError(
+        shown,
+        NOTIFY_ERROR_CODES.http,
+        `HTTP ${status} (redirects are not followed)`,
+        {
+          status,
+          retryable: false,
+        },
+      );
     }
   };
 }
