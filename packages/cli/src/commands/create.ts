@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { FsCommand } from '../base-command.js';
+import { notifyFlags, notifyRequest } from '../flags/notify-flags.js';
 import { createFlags } from '../flags/rollout-flags.js';
 
 export default class Create extends FsCommand {
@@ -21,6 +22,7 @@ export default class Create extends FsCommand {
   };
   static override flags = {
     ...createFlags,
+    ...notifyFlags,
     'dry-run': Flags.boolean({
       summary: 'print the plan and a diff of the unit contents; change nothing',
       env: 'FS_DRY_RUN',
@@ -41,9 +43,17 @@ export default class Create extends FsCommand {
       await this.finish({ result: { dryRun: true, plan } });
       return;
     }
-    const result = await flow.runCreate(spec, api, settings, mode, (session) => {
-      this.session = session;
-    });
+    const notify = notifyRequest(flags, 'create', args.service);
+    const result = await flow.runCreate(
+      spec,
+      api,
+      settings,
+      mode,
+      (session) => {
+        this.session = session;
+      },
+      notify,
+    );
     await this.finish({ result, outcome: result.outcome });
   }
 }

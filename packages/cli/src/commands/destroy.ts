@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { FsCommand } from '../base-command.js';
+import { notifyFlags, notifyRequest } from '../flags/notify-flags.js';
 import { strategyFlags } from '../flags/rollout-flags.js';
 
 export default class Destroy extends FsCommand {
@@ -19,6 +20,7 @@ export default class Destroy extends FsCommand {
       env: 'FS_BATCH_SIZE',
       min: 1,
     }),
+    ...notifyFlags,
   };
 
   async run(): Promise<void> {
@@ -29,7 +31,8 @@ export default class Destroy extends FsCommand {
     const { lockIdentity, runEngine } = await import('../runtime/engine-run.js');
     const { destroyService } = await import('@fleet-service/rollout');
     const spec = destroySpec(flags);
-    const run = { settings, mode, title: `${args.service}: destroying` };
+    const notify = notifyRequest(flags, 'destroy', args.service);
+    const run = { settings, mode, title: `${args.service}: destroying`, notify };
     const result = await runEngine({ ...run, onSession: (s) => (this.session = s) }, (deps) =>
       destroyService(args.service, {
         ...deps,

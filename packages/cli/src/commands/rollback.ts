@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { FsCommand } from '../base-command.js';
+import { notifyFlags, notifyRequest } from '../flags/notify-flags.js';
 import { strategyFlags } from '../flags/rollout-flags.js';
 import { strategyFrom } from '../runtime/build-spec.js';
 
@@ -14,7 +15,7 @@ export default class Rollback extends FsCommand {
   static override args = {
     service: Args.string({ description: 'service name S', required: true }),
   };
-  static override flags = { ...strategyFlags };
+  static override flags = { ...strategyFlags, ...notifyFlags };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Rollback);
@@ -24,7 +25,8 @@ export default class Rollback extends FsCommand {
     const spec = strategyFrom(flags);
     const { lockIdentity, runEngine } = await import('../runtime/engine-run.js');
     const { rollbackService } = await import('@fleet-service/rollout');
-    const run = { settings, mode, title: `${args.service}: rolling back` };
+    const notify = notifyRequest(flags, 'rollback', args.service);
+    const run = { settings, mode, title: `${args.service}: rolling back`, notify };
     const result = await runEngine({ ...run, onSession: (s) => (this.session = s) }, (deps) =>
       rollbackService(args.service, { ...deps, spec: { ...spec, lock: lockIdentity(spec.lock) } }),
     );

@@ -1,6 +1,7 @@
 import type { FleetApi } from '@fleet-service/fleet-client';
 import type { Plan, RolloutResult, RolloutSpec } from '@fleet-service/rollout';
 import { Chalk } from 'chalk';
+import type { NotifyRequest } from '../flags/notify-flags.js';
 import type { OutputMode } from '../output/output-mode.js';
 import { planText } from '../render/plan-text.js';
 import { buildSpec, type SpecFlags } from './build-spec.js';
@@ -53,9 +54,9 @@ export async function runCreate(
   settings: ConnectionSettings,
   mode: OutputMode,
   onSession: (session: Session) => void,
+  notify?: NotifyRequest,
 ): Promise<RolloutResult> {
   const { rollout } = await import('@fleet-service/rollout');
-  return runEngine({ settings, mode, title: `${spec.service}: rolling out`, api, onSession }, (deps) =>
-    rollout({ ...spec, lock: lockIdentity(spec.lock) }, deps),
-  );
+  const run = { settings, mode, title: `${spec.service}: rolling out`, api, onSession, notify };
+  return runEngine(run, (deps) => rollout({ ...spec, lock: lockIdentity(spec.lock) }, deps));
 }

@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import type { FleetApi } from '@fleet-service/fleet-client';
 import type { LockOptions, RolloutEvent } from '@fleet-service/rollout';
+import type { NotifyRequest } from '../flags/notify-flags.js';
 import type { OutputMode } from '../output/output-mode.js';
 import type { SummaryResult } from '../render/event-lines.js';
 import type { ConnectionSettings } from './connect.js';
@@ -33,6 +34,8 @@ export interface EngineRun {
   api?: FleetApi;
   /** Called once the session is open (the command keeps it for Ctrl-C state and error hints). */
   onSession: (session: Session) => void;
+  /** `--notify`: where to tell the outcome (flags/notify-flags.ts); absent = nowhere. */
+  notify?: NotifyRequest | undefined;
 }
 
 /** Run one engine call in a session; the session is closed with the call's result, or the error's. */
@@ -40,23 +43,38 @@ export async function runEngine<R extends SummaryResult>(
   run: EngineRun,
   call: (deps: EngineDeps) => Promise<R>,
 ): Promise<R> {
+  // --notify: every target is checked before connecting (a bad one is exit 2, nothing changed)
+  const notify = run.notify ? (await import('./notify-run.js')).startNotify(run.notify, run.mode) : undefined;
   const session = await openSession(run.settings, run.mode, run.title, run.api);
   run.onSession(session);
   let result: R | undefined;
+  let failure: unknown;
   try {
     result = await call({
       api: session.api,
       signal: session.interrupts.signal,
-      onEvent: (e) => session.onEvent(e),
+      onEvent: (e) => {
+        session.onEvent(e);
+        notify?.onEvent(e);
+      },
       host: hostname(),
       pid: process.pid,
     });
     return result;
   } catch (error) {
     result = (error as { result?: R }).result;
+    failure = error;
     throw error;
   } finally {
     await session.close(result);
+    // after the summary: the outcome goes to every --notify target, each bounded by its timeout;
+    // it never changes the result, the error or the exit code
+    await notify?.finish({
+      result,
+      error: failure,
+      failure: session.lastFailure,
+      interrupted: session.interrupts.interrupted,
+    });
   }
 }
 
