@@ -53,7 +53,7 @@ export async function applyHarness(opts: Parameters<typeof harness>[0] = {}): Pr
         if (!result) throw error;
         return { result, error, requests, writes: writes(), events };
       } finally {
-        api.close?.();
+        (api as { close?: () => void }).close?.();
       }
     },
     async close() {

@@ -14,6 +14,8 @@ import type { ApplyResult } from './run/result.js';
 export interface ApplyOptions extends LoadOptions, PlanApplyOptions {
   /** Plan and report, change nothing (no lock either). @default false */
   dryRun?: boolean;
+  /** An already loaded desired state (then no source is read). */
+  desired?: DesiredState;
 }
 
 export interface ApplyDeps extends Omit<ExecuteApplyDeps, 'api'> {
@@ -33,7 +35,8 @@ export async function planCluster(
 export async function apply(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
   const clock: Clock = deps.clock ?? systemClock;
   const started = clock.now();
-  const desired = await loadDesiredState({ ...opts, ...(deps.signal ? { signal: deps.signal } : {}) });
+  const desired =
+    opts.desired ?? (await loadDesiredState({ ...opts, ...(deps.signal ? { signal: deps.signal } : {}) }));
   const { plan } = await planCluster(desired, deps, opts);
   deps.onEvent?.({ type: 'apply-plan', time: clock.now(), plan });
   if (opts.dryRun) {

@@ -18,7 +18,7 @@ import type { ServicePlan } from './plan/apply-plan.js';
 import { executeApply } from './run/execute-apply.js';
 import { type ApplyResult, errorSummary, type ServiceOutcome } from './run/result.js';
 
-export interface WatchOptions extends Omit<ApplyOptions, 'dryRun' | 'reader'> {
+export interface WatchOptions extends Omit<ApplyOptions, 'dryRun' | 'reader' | 'desired'> {
   /** Time between runs, ms. */
   intervalMs: number;
   /** Put drifted units back (else only report them). @default true */

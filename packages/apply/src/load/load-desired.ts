@@ -52,7 +52,12 @@ export async function loadDesiredState(opts: LoadOptions): Promise<DesiredState>
   const yaml = await reader.read(file, opts.signal);
   let unchanged = yaml.notModified;
   const parsed = parseServicesYaml(yaml.text, yaml.source);
-  if (parsed.problems.length > 0) throw new DesiredStateError(parsed.problems);
+  if (parsed.problems.length > 0) {
+    const more = checkNames(parsed.raw ?? [], yaml.source).problems.filter(
+      (p) => !/count ≥ 1/.test(p.message),
+    );
+    throw new DesiredStateError(sortProblems([...parsed.problems, ...more]));
+  }
   if (parsed.entries.length === 0 && !opts.allowEmpty)
     throw new EmptyDesiredStateError(`${yaml.source} lists no service (an empty desired state)`);
 
@@ -62,28 +67,9 @@ export async function loadDesiredState(opts: LoadOptions): Promise<DesiredState>
   const problem = (e: LocatedEntry, message: string, at = e.nameAt) =>
     problems.push({ file: yaml.source, ...at, entry: e.entry.name, message });
 
-  // names, coco's count rules, duplicates
-  const shaped: { e: LocatedEntry; kind: 'template' | 'plain'; service: string }[] = [];
-  const seen = new Map<string, LocatedEntry>();
-  for (const e of parsed.entries) {
-    const shape = classifyEntry(e.entry.name, e.entry.count);
-    if ('problem' in shape) {
-      problem(e, shape.problem);
-      continue;
-    }
-    const first = seen.get(shape.service);
-    if (first) {
-      problem(e, `duplicate service "${shape.service}" (first listed at line ${first.nameAt.line ?? '?'})`);
-      continue;
-    }
-    seen.set(shape.service, e);
-    if (shape.kind === 'template' && e.entry.desiredState && e.entry.desiredState !== 'launched')
-      problem(
-        e,
-        `desiredState ${e.entry.desiredState}: template services are always launched (list a plain unit instead)`,
-      );
-    shaped.push({ e, ...shape });
-  }
+  const named = checkNames(parsed.entries, yaml.source);
+  problems.push(...named.problems);
+  const shaped = named.shaped;
 
   // every unit file, read and validated
   const units = await mapLimit(shaped, opts.concurrency ?? 8, async ({ e }) => {
@@ -172,4 +158,44 @@ function groupSidekicks(services: DesiredService[], problems: DesiredStateProble
     };
   }
   return out;
+}
+
+/** coco's rules for names and counts, duplicates, template desiredState. */
+function checkNames(
+  entries: readonly LocatedEntry[],
+  file: string,
+): {
+  shaped: { e: LocatedEntry; kind: 'template' | 'plain'; service: string }[];
+  problems: DesiredStateProblem[];
+} {
+  const problems: DesiredStateProblem[] = [];
+  const problem = (e: LocatedEntry, message: string) =>
+    problems.push({ file, ...e.nameAt, entry: e.entry.name, message });
+  const shaped: { e: LocatedEntry; kind: 'template' | 'plain'; service: string }[] = [];
+  const seen = new Map<string, LocatedEntry>();
+  for (const e of entries) {
+    const shape = classifyEntry(e.entry.name, e.entry.count);
+    if ('problem' in shape) {
+      problem(e, shape.problem);
+      continue;
+    }
+    const first = seen.get(shape.service);
+    if (first) {
+      problem(e, `duplicate service "${shape.service}" (first listed at line ${first.nameAt.line ?? '?'})`);
+      continue;
+    }
+    seen.set(shape.service, e);
+    if (shape.kind === 'template' && e.entry.desiredState && e.entry.desiredState !== 'launched')
+      problem(
+        e,
+        `desiredState ${e.entry.desiredState}: template services are always launched (list a plain unit instead)`,
+      );
+    shaped.push({ e, ...shape });
+  }
+  return { shaped, problems };
+}
+
+/** Problems in file order (by line, then column). */
+function sortProblems(problems: DesiredStateProblem[]): DesiredStateProblem[] {
+  return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

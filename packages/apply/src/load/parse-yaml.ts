@@ -19,6 +19,8 @@ export interface LocatedEntry {
 
 export interface ParsedFile {
   entries: LocatedEntry[];
+  /** When the schema failed: each entry's name and count as written (names and duplicates are still checked). */
+  raw?: LocatedEntry[];
   defaults: FileInput['defaults'];
   problems: DesiredStateProblem[];
 }
@@ -59,11 +61,11 @@ export function parseServicesYaml(text: string, file: string): ParsedFile {
           file,
           ...pos(nodeOffset(doc, path)),
           ...entryOf(data, path),
-          message: `${path.at(-1) ?? 'file'}: ${issue.message}`,
+          message: `${pathText(path.slice(path[0] === 'services' ? 2 : 0)) || 'file'}: ${issue.message}`,
         });
       }
     }
-    return { entries: [], defaults: undefined, problems };
+    return { entries: [], raw: rawEntries(doc, data, pos), defaults: undefined, problems };
   }
   const entries = (checked.data.services ?? []).map((entry, index): LocatedEntry => {
     const at = pos(nodeOffset(doc, ['services', index]));
@@ -81,7 +83,12 @@ export function parseServicesYaml(text: string, file: string): ParsedFile {
 }
 
 function where(path: Path): string {
-  return path.length === 0 ? ' at the top level' : ` in ${path.join('.')}`;
+  return path.length === 0 ? ' at the top level' : ` in ${pathText(path)}`;
+}
+
+/** `services[0].timeouts` */
+function pathText(path: Path): string {
+  return path.map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? p : `.${p}`)).join('');
 }
 
 /** `{entry: 'web@.service'}` for a path under services[k] (by its name when it has one). */
@@ -110,4 +117,27 @@ function keyOffset(doc: Document, path: Path, key: string): number | undefined {
     }
   }
   return nodeOffset(doc, path);
+}
+
+/** Entries whose name is a string, for the checks that still make sense when the schema failed. */
+function rawEntries(
+  doc: Document,
+  data: unknown,
+  pos: (offset: number | undefined) => { line?: number; column?: number },
+): LocatedEntry[] {
+  const list = (data as { services?: unknown }).services;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((e: unknown, index): LocatedEntry[] => {
+    const entry = e as { name?: unknown; count?: unknown };
+    if (typeof entry?.name !== 'string') return [];
+    const count = Number.isInteger(entry.count) ? (entry.count as number) : undefined;
+    return [
+      {
+        entry: { name: entry.name, ...(count !== undefined ? { count } : {}) } as LocatedEntry['entry'],
+        index,
+        at: pos(nodeOffset(doc, ['services', index])),
+        nameAt: pos(nodeOffset(doc, ['services', index, 'name'])),
+      },
+    ];
+  });
 }
