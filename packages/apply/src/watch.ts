@@ -13,7 +13,7 @@ import { type ApplyDeps, type ApplyOptions, planCluster } from './apply.js';
 import type { DesiredService } from './desired.js';
 import { DesiredStateError, EmptyDesiredStateError } from './errors.js';
 import { loadDesiredState } from './load/load-desired.js';
-import { SourceReader } from './load/source.js';
+import { type SourceOptions, SourceReader } from './load/source.js';
 import type { ServicePlan } from './plan/apply-plan.js';
 import { executeApply } from './run/execute-apply.js';
 import { type ApplyResult, errorSummary, type ServiceOutcome } from './run/result.js';
@@ -29,11 +29,13 @@ export interface WatchOptions extends Omit<ApplyOptions, 'dryRun' | 'reader' | '
   failOnInvalidStart?: boolean;
   /** Stop after this many runs (tests, cron-like use). @default unlimited */
   maxRuns?: number;
+  /** How the sources are fetched (timeouts, retries). */
+  source?: Omit<SourceOptions, 'signal'>;
 }
 
 export interface WatchDeps extends ApplyDeps {
-  /** Each finished run's result (also emitted as `watch-run`). */
-  onRun?: (result: ApplyResult, run: number) => void;
+  /** Each finished run's result (also emitted as `watch-run`); the next run waits for it. */
+  onRun?: (result: ApplyResult, run: number) => void | Promise<void>;
 }
 
 /** What a desired service amounts to: changes when its entry (contents, count, sidekick, state) does. */
@@ -45,7 +47,7 @@ export function entryFingerprint(d: DesiredService): string {
 /** Resolves when `deps.signal` aborts (or after `maxRuns`). */
 export async function watchApply(opts: WatchOptions, deps: WatchDeps): Promise<void> {
   const clock: Clock = deps.clock ?? systemClock;
-  const reader = new SourceReader(deps.signal ? { signal: deps.signal } : {});
+  const reader = new SourceReader({ ...opts.source, ...(deps.signal ? { signal: deps.signal } : {}) });
   const applied = new Map<string, string>();
   const failed = new Map<string, string>();
   const emit = deps.onEvent;
@@ -93,7 +95,7 @@ export async function watchApply(opts: WatchOptions, deps: WatchDeps): Promise<v
           failed.set(o.service, entryFingerprint(d));
       }
       failures = 0;
-      deps.onRun?.(result, run);
+      await deps.onRun?.(result, run);
       emit?.({
         type: 'watch-run',
         time: clock.now(),
