@@ -1,26 +1,23 @@
 /** The desired state: what services.yaml (and the unit files beside it) say the cluster should run. */
 import type { JobState, UnitOption } from '@fleet-service/fleet-client';
-import type { FailurePolicy, HealthCheck, ReplaceMode, Timeouts } from '@fleet-service/rollout';
+import type { RolloutSpec } from '@fleet-service/rollout';
 
-/** The rollout settings an entry (or the file's `defaults`) may give; every one optional. */
-export interface StrategySettings {
-  maxUnavailable?: number;
-  maxSurge?: number;
-  allowOutage?: boolean;
-  machineAware?: boolean;
-  replaceMode?: ReplaceMode;
-  /** ms */
-  minHealthyMs?: number;
-  /** ms, per state */
-  timeouts?: Partial<Timeouts>;
-  /** ms */
-  progressDeadlineMs?: number;
-  /** ms */
-  pollIntervalMs?: number;
-  onFailure?: FailurePolicy;
-  maxParallel?: number;
-  healthChecks?: HealthCheck[];
-}
+/** The rollout settings an entry (or the file's `defaults`) may give: the engine's own, every one optional. */
+export type StrategySettings = Pick<
+  RolloutSpec,
+  | 'maxUnavailable'
+  | 'maxSurge'
+  | 'allowOutage'
+  | 'machineAware'
+  | 'replaceMode'
+  | 'minHealthyMs'
+  | 'timeouts'
+  | 'progressDeadlineMs'
+  | 'pollIntervalMs'
+  | 'onFailure'
+  | 'maxParallel'
+  | 'healthChecks'
+>;
 
 /** One service the cluster should run. */
 export interface DesiredService {
