@@ -138,7 +138,7 @@ function groupSidekicks(services: DesiredService[], problems: DesiredStateProble
   for (const s of services) {
     const main = s.kind === 'template' ? sidekickOf(s.service) : undefined;
     const owner = main ? byService.get(main) : undefined;
-    if (!owner || owner.kind !== 'template') {
+    if (owner?.kind !== 'template') {
       out.push(s);
       continue;
     }
