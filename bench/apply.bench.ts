@@ -16,17 +16,20 @@ const name = (k: number) => `svc${String(k).padStart(3, '0')}`;
 const versionOf = (k: number, round: number) => (round > 0 && k < CHANGED ? `v${round + 1}` : 'v1');
 
 function desired(round: number): DesiredState {
-  const services = Array.from({ length: SERVICES }, (_, k): DesiredService => ({
-    service: name(k),
-    kind: 'template',
-    name: `${name(k)}@.service`,
-    count: COUNT,
-    unitFile: unitFile(versionOf(k, round)),
-    unitSource: 'bench',
-    desiredState: 'launched',
-    strategy: { ...SETTINGS, lock: undefined } as DesiredService['strategy'],
-    at: { file: 'bench' },
-  }));
+  const services = Array.from(
+    { length: SERVICES },
+    (_, k): DesiredService => ({
+      service: name(k),
+      kind: 'template',
+      name: `${name(k)}@.service`,
+      count: COUNT,
+      unitFile: unitFile(versionOf(k, round)),
+      unitSource: 'bench',
+      desiredState: 'launched',
+      strategy: { ...SETTINGS, lock: undefined } as DesiredService['strategy'],
+      at: { file: 'bench' },
+    }),
+  );
   return { source: 'bench', services, unchanged: false };
 }
 
@@ -45,7 +48,8 @@ export default async function bench(): Promise<BenchResult[]> {
   const b = await simOnManualClock(5);
   const lock = { settleMs: SETTINGS.lock.settleMs, ttlMs: SETTINGS.lock.ttlMs };
   try {
-    for (const x of [a, b]) await apply({ desired: desired(0) }, { api: x.api, clock: x.clock, lock, parallel: 8 });
+    for (const x of [a, b])
+      await apply({ desired: desired(0) }, { api: x.api, clock: x.clock, lock, parallel: 8 });
     const viaApply = await measure(a.sim, () =>
       apply({ desired: desired(1) }, { api: a.api, clock: a.clock, lock, parallel: 4 }),
     );
@@ -64,7 +68,9 @@ export default async function bench(): Promise<BenchResult[]> {
       mutating: loopChanged.mutating + loopUnchanged.mutating,
       wallMs: loopChanged.wallMs + loopUnchanged.wallMs,
     };
-    const again = await measure(a.sim, () => apply({ desired: desired(1) }, { api: a.api, clock: a.clock, lock }));
+    const again = await measure(a.sim, () =>
+      apply({ desired: desired(1) }, { api: a.api, clock: a.clock, lock }),
+    );
     return [
       {
         name: `apply of ${SERVICES} services × ${COUNT}, ${CHANGED} changed: requests`,
@@ -84,7 +90,10 @@ export default async function bench(): Promise<BenchResult[]> {
         name: `apply's cost beyond the ${CHANGED} changed services' own rollouts`,
         ratio: Math.max(0, viaApply.requests - loopChanged.requests) / loopUnchanged.requests,
         baseline: `(apply − the loop's requests for the changed services) ÷ the loop's requests for the ${SERVICES - CHANGED} unchanged`,
-        detail: { applyOverhead: viaApply.requests - loopChanged.requests, loopOnUnchanged: loopUnchanged.requests },
+        detail: {
+          applyOverhead: viaApply.requests - loopChanged.requests,
+          loopOnUnchanged: loopUnchanged.requests,
+        },
       },
       {
         name: `apply of ${SERVICES} services × ${COUNT}, ${CHANGED} changed: wall time`,

@@ -9,7 +9,7 @@ import {
   type UnitOption,
   validateUnitOptions,
 } from '@fleet-service/fleet-client';
-import type { DesiredService, DesiredState } from '../desired.js';
+import type { DesiredService, DesiredState, StrategySettings } from '../desired.js';
 import {
   DesiredStateError,
   type DesiredStateProblem,
@@ -37,6 +37,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Unit files read at once. @default 8 */
   concurrency?: number;
+  /** Settings under the file's own `defaults` (a front end's flags, e.g. fs's --timeout): the file wins. */
+  defaults?: StrategySettings;
 }
 
 /** The services.yaml location the options name (coco: `<rootURI>services.yaml`). */
@@ -62,7 +64,8 @@ export async function loadDesiredState(opts: LoadOptions): Promise<DesiredState>
     throw new EmptyDesiredStateError(`${yaml.source} lists no service (an empty desired state)`);
 
   const root = opts.rootUri ?? baseOf(yaml.source);
-  const defaults = strategyOf(parsed.defaults);
+  const fileDefaults = strategyOf(parsed.defaults);
+  const defaults = opts.defaults ? mergeStrategy(opts.defaults, fileDefaults, undefined, 0) : fileDefaults;
   const problems: DesiredStateProblem[] = [];
   const problem = (e: LocatedEntry, message: string, at = e.nameAt) =>
     problems.push({ file: yaml.source, ...at, entry: e.entry.name, message });

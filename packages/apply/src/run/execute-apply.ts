@@ -6,6 +6,7 @@
  * and those in flight are stopped the engine's safe way (their AbortSignal: capacity kept).
  * Unchanged and missing services cost no request.
  */
+import { setMaxListeners } from 'node:events';
 import { type Clock, systemClock } from '@fleet-service/fleet-client';
 import type { LockOptions } from '@fleet-service/rollout';
 import { worstFailureClass } from '../error-classes.js';
@@ -46,6 +47,8 @@ export async function executeApply(plan: ApplyPlan, deps: ExecuteApplyDeps): Pro
   const started = clock.now();
   const emit = deps.onEvent;
   const stop = new AbortController();
+  // every service in flight listens to it (its lock, its waits): a few listeners per service
+  setMaxListeners(Math.max(10, (deps.parallel ?? 4) * 8), stop.signal);
   const onOuterAbort = () => stop.abort(deps.signal?.reason);
   if (deps.signal?.aborted) onOuterAbort();
   deps.signal?.addEventListener('abort', onOuterAbort, { once: true });

@@ -63,6 +63,7 @@ Exit code: 0 when every service succeeded or was unchanged; otherwise the code o
       flags,
       settings,
       mode,
+      timeoutMs: flags.timeout,
       onInterrupts: (handle) => {
         this.#interrupts = handle;
       },

@@ -43,6 +43,8 @@ export interface ApplyRun {
   flags: ApplyFlags;
   settings: ConnectionSettings;
   mode: OutputMode;
+  /** The global --timeout (every state), if given. */
+  timeoutMs?: number | undefined;
   /** Called once the Ctrl-C handler is installed (the command asks it whether the user interrupted). */
   onInterrupts: (handle: InterruptHandle) => void;
 }
@@ -75,6 +77,19 @@ export async function runApply(run: ApplyRun): Promise<{ result?: ApplyResult; w
     allowEmpty: flags['allow-empty'] ?? false,
     force: flags.force ?? false,
     dryRun: Boolean(flags['dry-run'] || flags.plan),
+    // the old fs's global --timeout: every state's timeout, unless the file sets its own
+    ...(run.timeoutMs !== undefined
+      ? {
+          defaults: {
+            timeouts: {
+              stop: run.timeoutMs,
+              gone: run.timeoutMs,
+              launched: run.timeoutMs,
+              healthy: run.timeoutMs,
+            },
+          },
+        }
+      : {}),
   };
   const interrupts = handleInterrupts((message) => process.stderr.write(`${message}\n`));
   run.onInterrupts(interrupts);
