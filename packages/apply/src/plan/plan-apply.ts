@@ -45,8 +45,9 @@ export function specOf(d: DesiredService, opts: PlanApplyOptions = {}): RolloutS
 
 export function sidekickSpecOf(d: DesiredService, opts: PlanApplyOptions = {}): RolloutSpec | undefined {
   if (!d.sidekick) return undefined;
-  const { healthChecks: _own, ...strategy } = d.strategy;
-  return { ...specOf(d, opts), ...strategy, service: d.sidekick.service, unitFile: d.sidekick.unitFile };
+  // the service's strategy, not its health checks (they are about the main instances)
+  const { healthChecks: _main, ...spec } = specOf(d, opts);
+  return { ...spec, service: d.sidekick.service, unitFile: d.sidekick.unitFile };
 }
 
 export function planApply(

@@ -60,8 +60,11 @@ export async function runService(sp: ServicePlan, deps: ServiceRunDeps): Promise
     locks.push(handle);
     return handle;
   };
-  const run = (plan: Plan, handle: LockHandle, rolloutId: string, healthChecks?: readonly HealthCheck[]) =>
-    runPlan(plan, {
+  /** Locks handed to runPlan, which releases them. */
+  const handed = new Set<LockHandle>();
+  const run = (plan: Plan, handle: LockHandle, rolloutId: string, healthChecks?: readonly HealthCheck[]) => {
+    handed.add(handle);
+    return runPlan(plan, {
       api: deps.api,
       clock,
       lock: handle,
@@ -71,6 +74,7 @@ export async function runService(sp: ServicePlan, deps: ServiceRunDeps): Promise
       ...(deps.onEvent ? { onEvent: deps.onEvent } : {}),
       ...(healthChecks && healthChecks.length > 0 ? { healthChecks } : {}),
     });
+  };
   const outcome = (o: Omit<ServiceOutcome, 'service' | 'action' | 'durationMs'>): ServiceOutcome => ({
     service: sp.service,
     action: sp.action,
@@ -107,7 +111,7 @@ export async function runService(sp: ServicePlan, deps: ServiceRunDeps): Promise
     return outcome({ outcome: sp.action === 'remove' ? 'removed' : result.outcome, result });
   } catch (error) {
     // runPlan released its lock; a lock taken for a plan that never ran is released here
-    await Promise.all(locks.map((l) => l.release().catch(() => {})));
+    await Promise.all(locks.filter((l) => !handed.has(l)).map((l) => l.release().catch(() => {})));
     const result = (error as { result?: RolloutResult }).result;
     const err = errorSummary(error);
     return outcome({
