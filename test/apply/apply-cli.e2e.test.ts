@@ -4,7 +4,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliIsBuilt, fastEnv, parseJsonDoc, parseNdjson, runCli } from '../cli/helpers/run-cli.js';
+import {
+  cliIsBuilt,
+  collect,
+  fastEnv,
+  parseJsonDoc,
+  parseNdjson,
+  runCli,
+  spawnCli,
+} from '../cli/helpers/run-cli.js';
 import { startTestSim, type TestSim } from '../cli/helpers/sim.js';
 import { cocoUnit, type SourceServer, servicesYaml, startSourceServer } from './source-server.js';
 
@@ -163,5 +171,40 @@ describe.runIf(cliIsBuilt())('fs apply (built CLI)', () => {
     const run = await runCli(['apply', path, '--prune', '--allow-empty'], { env });
     expect(run.code).toBe(0);
     expect(t.sim.cluster.units().some((u) => u.name === 'plain.service')).toBe(true);
+  });
+
+  it('--watch applies every interval, puts back drift, and stops cleanly on SIGTERM (exit 0, no lock left)', async () => {
+    const path = file(
+      'watch.yaml',
+      yaml(servicesYaml([{ name: 'web@.service', version: '3.0', count: 2, sequentialDeployment: true }])),
+    );
+    writeFileSync(join(t.dir, 'web@.service'), cocoUnit('web'));
+    const child = spawnCli(['apply', path, '--watch', '1s'], { env });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d;
+    });
+    const until = async (re: RegExp) => {
+      for (let i = 0; i < 300 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toMatch(re);
+    };
+    const done = collect(child, 60_000);
+    await until(/run 1 ok/);
+    expect(JSON.stringify(t.sim.cluster.units().find((u) => u.name === 'web@1.service'))).toContain(
+      'DOCKER_APP_VERSION=3.0',
+    );
+    const { createFleetClient } = await import('@fleet-service/fleet-client');
+    const api = createFleetClient({ endpoint: t.endpoint });
+    await api.destroyUnit('web@2.service');
+    api.close();
+    await until(/web: drift — web@2\.service differ from the file; putting them back/);
+    for (let i = 0; i < 300 && !t.sim.cluster.units().some((u) => u.name === 'web@2.service'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await until(/run [2-9]\d* ok/);
+    child.kill('SIGTERM');
+    const run = await done;
+    expect(run.code).toBe(0);
+    expect(t.sim.cluster.units().some((u) => u.name === 'web@2.service')).toBe(true);
+    expect(t.sim.cluster.units().some((u) => u.name.includes('fs-lock'))).toBe(false);
   });
 });

@@ -43,8 +43,11 @@ Exit code: 0 when every service succeeded or was unchanged; otherwise the code o
 
   #interrupts: InterruptHandle | undefined;
 
+  /** `--watch` ran until Ctrl-C / SIGTERM: its normal end (exit 0), not an interruption. */
+  #watchStopped = false;
+
   protected override get interrupted(): boolean {
-    return this.#interrupts?.interrupted ?? false;
+    return !this.#watchStopped && (this.#interrupts?.interrupted ?? false);
   }
 
   async run(): Promise<void> {
@@ -69,6 +72,7 @@ Exit code: 0 when every service succeeded or was unchanged; otherwise the code o
       },
     });
     if (done.watched) {
+      this.#watchStopped = true;
       await this.finish({ result: { watched: true } });
       return;
     }
