@@ -207,4 +207,26 @@ describe.runIf(cliIsBuilt())('fs apply (built CLI)', () => {
     expect(t.sim.cluster.units().some((u) => u.name === 'web@2.service')).toBe(true);
     expect(t.sim.cluster.units().some((u) => u.name.includes('fs-lock'))).toBe(false);
   });
+
+  it('fs apply --help explains the format with a complete services.yaml that applies as shown', async () => {
+    const help = await runCli(['apply', '--help'], { env });
+    expect(help.code).toBe(0);
+    const example = /\n {2}(\{defaults:[\s\S]*?)\n\n/.exec(help.stdout)?.[1]?.replace(/\n {2}/g, '\n');
+    expect(example).toBeDefined();
+    const dir = join(t.dir, 'help-example');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'units'), { recursive: true });
+    writeFileSync(join(dir, 'services.yaml'), example!);
+    writeFileSync(join(dir, 'web@.service'), cocoUnit('web'));
+    writeFileSync(
+      join(dir, 'web-sidekick@.service'),
+      '[Service]\nExecStart=/bin/sidekick %i\n\n[X-Fleet]\nMachineOf=web@%i.service\n',
+    );
+    writeFileSync(join(dir, 'units', 'deployer.service'), cocoUnit('deployer'));
+    const run = await runCli(['apply', join(dir, 'services.yaml'), '--dry-run'], { env });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/web ×3: (create|update)/);
+    expect(run.stdout).toMatch(/deployer ×1: create/);
+  });
 });

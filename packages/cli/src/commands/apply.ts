@@ -8,25 +8,17 @@ export default class Apply extends FsCommand {
   static override summary =
     'Make the whole cluster match services.yaml (coco-fleet-deployer’s format), one rolling update per service';
   static override description =
-    `FILE (a path or an http(s) URL; default: <root-uri>services.yaml) lists every service:
+    `FILE (a path or an http(s) URL; default: <root-uri>services.yaml) lists every service in coco-fleet-deployer's format: a "services:" list whose entries have name (web@.service: a template with instances 1..count; web.service with count 0 or none: a plain unit), version (replaces DOCKER_APP_VERSION=latest, and {{version}}, in the unit file), count, uri (the unit file: an absolute URL, an absolute path, or relative to --root-uri; default <root-uri><name>), desiredState (of a plain unit) and sequentialDeployment (true: one instance at a time; false: every instance at once, NOT zero-downtime). web-sidekick@.service listed beside web@.service is web's sidekick: web-sidekick@N is updated with web@N in the same step. Every fs create setting (maxUnavailable, maxSurge, onFailure, timeouts, healthChecks, …) may be given per entry or for every entry under a top-level "defaults:" map.
 
-  services:
-    - name: web@.service          # a template: instances web@1..count
-      version: "1.4.2"            # DOCKER_APP_VERSION=latest (and {{version}}) in the unit becomes 1.4.2
-      count: 3
-      sequentialDeployment: true  # one at a time; false = every instance at once (NOT zero-downtime)
-      maxSurge: 1                 # optional: any fs create setting (maxUnavailable, onFailure, timeouts, healthChecks, …)
-    - name: web-sidekick@.service # a sidekick: web-sidekick@N is updated with web@N, in the same step
-      count: 3
-    - name: deployer.service      # count 0 (or none) and no @: a plain unit
-      uri: units/deployer.service # optional: default <root-uri><name>
-      desiredState: launched
+A complete services.yaml (in YAML's flow style here; the usual block style is the same file):
 
-Unit files are read from uri (absolute URL, absolute path, or relative to --root-uri). A file-level "defaults:" map gives settings for every entry. The whole cluster is read once and planned; new services and scale-ups run first, then updates, then scale-downs and removals; up to --parallel services at once, each under its own lock. Services missing from the file are only reported unless --prune (only services fs manages, never --protect matches).
+{defaults: {onFailure: rollback, healthChecks: [{http: "http://{ip}:8080/health"}]}, services: [{name: web@.service, version: "1.4.2", count: 3, sequentialDeployment: true, maxSurge: 1}, {name: web-sidekick@.service, count: 3}, {name: deployer.service, uri: units/deployer.service, desiredState: launched}]}
+
+The whole cluster is read once and planned. New services and scale-ups run first, then updates, then scale-downs and removals; up to --parallel services at once, each under its own lock. Services missing from the file are only reported unless --prune, which removes only services fs manages and never what --protect matches.
 
 coco's own command line works: fs apply -fleetEndpoint=URL -rootURI=URL -destroy=true
 
-Exit code: 0 when every service succeeded or was unchanged; otherwise the code of the worst failure among the services (interrupted 130 > rollback failed 8 > internal 1 > instance failed 6 > timeout 5 > rolled back 7 > fleet rejected 4 > fleet unreachable 3 > lock 9 > bad input 2). Bad input (YAML, schema, names, counts, unit files, sources) exits 2 before fleet is touched.`;
+Exit code: 0 when every service succeeded or was unchanged; otherwise that of the worst failure among the services (interrupted 130 > rollback failed 8 > internal 1 > instance failed 6 > timeout 5 > rolled back 7 > fleet rejected 4 > fleet unreachable 3 > lock 9 > bad input 2). Bad input (YAML, schema, names, counts, unit files, sources) exits 2 before fleet is touched. --watch stopped by Ctrl-C or SIGTERM exits 0.`;
   static override examples = [
     '<%= config.bin %> apply services.yaml',
     '<%= config.bin %> apply https://example.com/fleet/services.yaml --dry-run',
