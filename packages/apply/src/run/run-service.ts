@@ -126,8 +126,10 @@ export async function runService(sp: ServicePlan, deps: ServiceRunDeps): Promise
 
 /** Observe one service under its lock (`/state` of its own units only) and plan it again. */
 async function replan(deps: ServiceRunDeps, spec: RolloutSpec, signal?: AbortSignal): Promise<Plan> {
+  // the planner does not use the machine list (the executor reads it when a health check needs it)
   const observation = await observeClusterState(deps.api, {
     services: [spec.service],
+    machines: false,
     ...(signal ? { signal } : {}),
   });
   return planRollout(spec, snapshotOf(observation, spec.service));
