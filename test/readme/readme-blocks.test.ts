@@ -20,7 +20,7 @@ const EXAMPLE_ENDPOINTS = ['unix:///var/run/fleet.sock', 'http://127.0.0.1:49153
 const UNIT =
   '[Unit]\nDescription=web\n\n[Service]\nExecStart=/usr/bin/sleep infinity\nEnvironment=VERSION=1\n';
 
-const built = ['fleet-client', 'fleet-sim', 'rollout', 'cli'].every((p) =>
+const built = ['fleet-client', 'fleet-sim', 'rollout', 'apply', 'cli'].every((p) =>
   existsSync(join(repoRoot, 'packages', p, 'dist', 'index.d.ts')),
 );
 const blocks = readmeBlocks();

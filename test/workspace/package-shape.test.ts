@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-const packages = ['fleet-client', 'fleet-sim', 'rollout', 'notify', 'cli'];
+const packages = ['fleet-client', 'fleet-sim', 'rollout', 'notify', 'apply', 'cli'];
 const allowedWorkspaceDeps: Record<string, string[]> = {
   'fleet-client': [],
   'fleet-sim': ['@fleet-service/fleet-client'],
   rollout: ['@fleet-service/fleet-client'],
+  apply: ['@fleet-service/fleet-client', '@fleet-service/rollout'],
   // notify knows results, not fleet: rollout's types only (RolloutResult, RolloutEvent)
   notify: ['@fleet-service/rollout'],
   // the CLI ships one bundle with rollout, fleet-sim and oclif inside; its library entry

@@ -1,5 +1,6 @@
 // The explicit command map, for the single binary (inside a SEA, oclif cannot find command
 // files on disk). npm installs find the same commands through the manifest in dist/commands.
+import Apply from './commands/apply.js';
 import Create from './commands/create.js';
 import Destroy from './commands/destroy.js';
 import Help from './commands/help.js';
@@ -10,6 +11,7 @@ import Sim from './commands/sim.js';
 import Status from './commands/status.js';
 
 export const COMMANDS = {
+  apply: Apply,
   create: Create,
   destroy: Destroy,
   help: Help,

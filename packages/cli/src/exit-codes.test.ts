@@ -112,3 +112,10 @@ describe('decideExitCode', () => {
     expect(exitCodeForErrorCode('ERR_NOPE')).toBeUndefined();
   });
 });
+
+describe('fs apply’s error codes', () => {
+  it('are classified as @fleet-service/apply classifies them', async () => {
+    const { APPLY_ERROR_CLASSES } = await import('@fleet-service/apply/classify');
+    for (const [code, cls] of Object.entries(APPLY_ERROR_CLASSES)) expect(CLI_ERROR_CLASSES[code]).toBe(cls);
+  });
+});

@@ -69,6 +69,11 @@ export const CLI_ERROR_CLASSES: Readonly<Record<string, FailureClass>> = Object.
   ERR_INVALID_UNIT_NAME: 'usage',
   ERR_INVALID_UNIT_OPTIONS: 'usage',
   ERR_INTERRUPTED: 'interrupted',
+  // fs apply's bad input (services.yaml, unit files, sources), as @fleet-service/apply's
+  // APPLY_ERROR_CLASSES says (a test holds them equal); ERR_APPLY_FAILED: its cause decides
+  ERR_APPLY_INVALID: 'usage',
+  ERR_APPLY_SOURCE: 'usage',
+  ERR_APPLY_EMPTY: 'usage',
 });
 
 /** oclif's own parse errors carry no code, only `oclif.exit === 2`: they are usage errors. */
