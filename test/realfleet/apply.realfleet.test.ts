@@ -1,7 +1,6 @@
-// fs apply on a real fleet (the real-fleet test bed of issue 13): create three services, change one
-// version (only that one rolls), re-apply unchanged (no mutating request). Skipped unless
-// REALFLEET_ENDPOINT names the test bed's fleet API (e.g. http://127.0.0.1:49153 or
-// unix:///run/fleet.sock); fails instead of skipping when CI=true and REALFLEET_REQUIRED=1.
+// fs apply on a real fleet (the run's real-fleet test bed, started once by global-setup.ts):
+// create three services, change one version (only that one rolls), re-apply unchanged (no
+// mutating request). Skipped like every real-fleet test when the test bed is not built (never in CI).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +8,11 @@ import { apply } from '@fleet-service/apply';
 import { createFleetClient, type RequestInfo } from '@fleet-service/fleet-client';
 import { destroyService } from '@fleet-service/rollout';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bed, freshName, skipReason } from './bed.js';
 
-const ENDPOINT = process.env.REALFLEET_ENDPOINT;
-const REQUIRED = process.env.CI === 'true' && process.env.REALFLEET_REQUIRED === '1';
-const NAMES = ['fsapply-a', 'fsapply-b', 'fsapply-c'];
+// fresh names: the run shares one cluster, and a just-deleted name races with the agent's unload
+const prefix = freshName('fsapply');
+const NAMES = [`${prefix}a`, `${prefix}b`, `${prefix}c`];
 
 const unit = (name: string) => `[Unit]
 Description=${name} %i
@@ -29,11 +29,11 @@ const yaml = (versions: Record<string, string>) => `defaults:
 services:
 ${NAMES.map((n) => `  - name: ${n}@.service\n    version: "${versions[n] ?? '1'}"\n    count: 2\n    sequentialDeployment: true\n`).join('')}`;
 
-describe.runIf(ENDPOINT !== undefined || REQUIRED)('fs apply on a real fleet', () => {
+describe.skipIf(!bed)(`fs apply on a real fleet ${skipReason ?? ''}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-apply-realfleet-'));
   const requests: RequestInfo[] = [];
   const api = createFleetClient({
-    endpoint: ENDPOINT ?? 'unix:///var/run/fleet.sock',
+    endpoint: bed?.endpoint ?? 'unix:///var/run/fleet.sock',
     onRequest: (r) => requests.push(r),
   });
   for (const n of NAMES) writeFileSync(join(dir, `${n}@.service`), unit(n));
@@ -49,21 +49,20 @@ describe.runIf(ENDPOINT !== undefined || REQUIRED)('fs apply on a real fleet', (
   it('creates three services, rolls only the changed one, and re-applies unchanged without a write', {
     timeout: 600_000,
   }, async () => {
-    expect(ENDPOINT, 'REALFLEET_ENDPOINT is required under CI with REALFLEET_REQUIRED=1').toBeDefined();
     writeFileSync(file, yaml({}));
     const created = await apply({ file }, { api, lock });
     expect(created.services.map((s) => [s.service, s.outcome])).toEqual(NAMES.map((n) => [n, 'succeeded']));
 
-    writeFileSync(file, yaml({ 'fsapply-b': '2' }));
+    writeFileSync(file, yaml({ [NAMES[1]!]: '2' }));
     const from = requests.length;
     const changed = await apply({ file }, { api, lock });
     expect(changed.services.map((s) => [s.service, s.outcome])).toEqual([
-      ['fsapply-a', 'unchanged'],
-      ['fsapply-b', 'succeeded'],
-      ['fsapply-c', 'unchanged'],
+      [NAMES[0], 'unchanged'],
+      [NAMES[1], 'succeeded'],
+      [NAMES[2], 'unchanged'],
     ]);
     const writes = requests.slice(from).filter((r) => r.method !== 'GET');
-    expect(writes.every((r) => decodeURIComponent(r.path).includes('fsapply-b'))).toBe(true);
+    expect(writes.every((r) => decodeURIComponent(r.path).includes(NAMES[1]!))).toBe(true);
 
     const again = requests.length;
     const unchanged = await apply({ file }, { api, lock });
