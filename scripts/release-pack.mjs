@@ -12,7 +12,7 @@ export const PNPM = ['-y', 'pnpm@10.34.8'];
 
 /** The publishable workspace packages (packages/*, not private), dependencies first. */
 export function publishablePackages() {
-  const order = ['fleet-client', 'fleet-sim', 'rollout', 'apply', 'cli'];
+  const order = ['fleet-client', 'fleet-sim', 'rollout', 'notify', 'apply', 'cli'];
   const dirs = readdirSync(join(repoRoot, 'packages')).sort((a, b) => rank(a) - rank(b));
   return dirs
     .map((name) => {

@@ -78,7 +78,7 @@ afterAll(async () => {
 describe('the packages through a real registry', { timeout: 240_000 }, () => {
   it('are all published, with dependencies on versions instead of workspace:', async (ctx) => {
     if (!registry) return ctx.skip(unavailable);
-    for (const name of ['fleet-client', 'fleet-sim', 'rollout', 'apply', 'cli']) {
+    for (const name of ['fleet-client', 'fleet-sim', 'rollout', 'notify', 'apply', 'cli']) {
       const doc = (await (await fetch(new URL(`@fleet-service%2f${name}`, registry.url))).json()) as {
         versions: Record<string, { dependencies?: Record<string, string>; exports: unknown }>;
       };

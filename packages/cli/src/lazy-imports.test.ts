@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 
 const src = import.meta.dirname;
 // `@fleet-service/rollout/classify` is light: the classification table alone, no imports (exit-codes.ts)
-const HEAVY = /^(got|listr2|p-retry|@fleet-service\/(rollout(?!\/classify$)|fleet-client|fleet-sim))(\/|$)/;
+const HEAVY =
+  /^(got|listr2|p-retry|@fleet-service\/(rollout(?!\/classify$)|fleet-client|fleet-sim|notify|apply(?!\/classify$)))(\/|$)/;
 
 /** Value imports of a TypeScript file (type-only imports and dynamic imports excluded). */
 function staticImports(file: string): string[] {

@@ -1,9 +1,11 @@
 import { Flags } from '@oclif/core';
 import { parseInteger } from './duration.js';
 import { durationFlag } from './global-flags.js';
+import { notifyFlags } from './notify-flags.js';
 
 /** Flags of `fs apply` (coco-fleet-deployer's Go-style flags are translated to these: go-flags.ts). */
 export const applyFlags = {
+  ...notifyFlags,
   'root-uri': Flags.string({
     summary:
       'where unit files (and services.yaml, when no FILE is given) are: an http(s) URL ending in / or a directory (coco: -rootURI)',

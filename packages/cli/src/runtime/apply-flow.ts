@@ -13,6 +13,8 @@ import type {
   ServiceOutcome,
 } from '@fleet-service/apply';
 import { Chalk } from 'chalk';
+import { EXIT_CODE_FOR_CLASS } from '../exit-codes.js';
+import { notifyRequest } from '../flags/notify-flags.js';
 import type { OutputMode } from '../output/output-mode.js';
 import { applyEventLine, applyPlanText, applySummaryText } from '../render/apply-text.js';
 import { stamp } from '../render/event-lines.js';
@@ -36,6 +38,9 @@ export interface ApplyFlags {
   'steal-lock'?: boolean;
   'lock-settle'?: number | undefined;
   'socks-proxy'?: string | undefined;
+  notify?: string[] | undefined;
+  'notify-on'?: string | undefined;
+  'notify-timeout'?: number | undefined;
 }
 
 export interface ApplyRun {
@@ -91,9 +96,13 @@ export async function runApply(run: ApplyRun): Promise<{ result?: ApplyResult; w
         }
       : {}),
   };
+  // --notify: every target is checked before anything else (a bad one is exit 2, nothing changed)
+  const request = notifyRequest(flags, 'apply', '');
+  const notify = request ? (await import('./notify-run.js')).startApplyNotify(request, mode) : undefined;
   const interrupts = handleInterrupts((message) => process.stderr.write(`${message}\n`));
   run.onInterrupts(interrupts);
   const onEvent = (e: ApplyEvent) => {
+    notify?.onEvent(e);
     if (mode.format === 'ndjson') write(`${JSON.stringify(e)}\n`);
     if (mode.format !== 'text' || mode.quiet) return;
     if (e.type === 'apply-plan' && options.dryRun) return; // printed whole below
@@ -114,8 +123,15 @@ export async function runApply(run: ApplyRun): Promise<{ result?: ApplyResult; w
       }),
       host: hostname(),
       pid: process.pid,
-      // Each service's outcome, as soon as it is known: where a notification per service goes.
-      onServiceDone: (_outcome: ServiceOutcome) => {},
+      // each service's outcome goes to the --notify targets as soon as it is known
+      onServiceDone: (outcome: ServiceOutcome) => {
+        void notify?.serviceDone({
+          service: outcome.service,
+          result: outcome.result,
+          error: outcome.error,
+          exitCode: outcome.failureClass ? EXIT_CODE_FOR_CLASS[outcome.failureClass] : 0,
+        });
+      },
     };
     if (flags.watch !== undefined) {
       // a source or fleet that is away is retried by the loop (bad input on the first run exits 2)
@@ -144,5 +160,6 @@ export async function runApply(run: ApplyRun): Promise<{ result?: ApplyResult; w
     }
   } finally {
     interrupts.dispose();
+    await notify?.close();
   }
 }

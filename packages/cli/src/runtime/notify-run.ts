@@ -92,6 +92,87 @@ export function startNotify(request: NotifyRequest, mode: OutputMode): NotifyRun
   };
 }
 
+/** `fs apply --notify`: one notifier for the run, one notice per service as soon as its outcome is known. */
+export interface ApplyNotifyRun {
+  /** Feed every event (each names its service). */
+  onEvent(event: { type: string; service?: string }): void;
+  /**
+   * Tell the targets how one service went: a service the engine rolled (its result) or that failed.
+   * A service with neither (unchanged, left alone, a plain unit) sends nothing. Never throws.
+   */
+  serviceDone(done: {
+    service: string;
+    result?: RolloutResult | undefined;
+    error?: { message: string; code?: string } | undefined;
+    exitCode: number;
+  }): Promise<void>;
+  /** Print held warnings and wait for every delivery. Never throws. */
+  close(): Promise<void>;
+}
+
+export function startApplyNotify(request: Omit<NotifyRequest, 'service'>, mode: OutputMode): ApplyNotifyRun {
+  const targets = parseTargets({ ...request, service: '' });
+  const on = parseEvents(request.on);
+  let held: NotifyEvent[] | undefined = mode.format === 'ndjson' ? undefined : [];
+  const notifier = createNotifier(targets, {
+    ...(on ? { on } : {}),
+    ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+    onEvent: (e) => (held ? held.push(e) : printNotifyEvent(e, mode)),
+  });
+  const trackers = new Map<string, ReturnType<typeof createNoticeTracker>>();
+  const tracker = (service: string) => {
+    let t = trackers.get(service);
+    if (!t) {
+      t = createNoticeTracker({
+        action: request.action,
+        service,
+        host: hostname(),
+        ...(request.user ? { user: request.user } : {}),
+      });
+      trackers.set(service, t);
+    }
+    return t;
+  };
+  const sends: Promise<unknown>[] = [];
+  return {
+    onEvent(event) {
+      if (
+        typeof event.service !== 'string' ||
+        typeof (event as { rolloutId?: unknown }).rolloutId !== 'string'
+      )
+        return; // apply's own lifecycle events: not a service's rollout
+      const t = tracker(event.service);
+      t.onEvent(event as RolloutEvent);
+      if (event.type === 'plan' && !(event as { phase?: string }).phase && notifier.wants('started')) {
+        const started = t.started();
+        if (started) sends.push(notifier.notify(started).catch(() => {}));
+      }
+    },
+    async serviceDone(done) {
+      if (!done.result && !done.error) return;
+      try {
+        const notice = tracker(done.service).finished({
+          result: done.result,
+          error: done.error,
+          exitCode: done.exitCode,
+          failure: undefined,
+        });
+        const send = notifier.notify(notice).catch(() => {});
+        sends.push(send);
+        await send;
+      } catch {
+        // a notification never changes how the apply ends
+      }
+    },
+    async close() {
+      for (const e of held ?? []) printNotifyEvent(e, mode);
+      held = undefined;
+      await Promise.all(sends);
+      await notifier.close().catch(() => {});
+    },
+  };
+}
+
 function parseTargets(request: NotifyRequest): NotifyTarget[] {
   const options = request.webhookSecret ? { webhookSecret: request.webhookSecret } : {};
   try {
