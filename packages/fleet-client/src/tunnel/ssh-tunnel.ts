@@ -50,7 +50,7 @@ export interface SshTunnel {
 
 type ChannelTarget = ConnectTarget | { kind: 'tcp'; host: string; port: number };
 
-/** ssh2 threw "Not connected": the connection died and its `close` event has not come yet. */
+/** The SSH connection died under a channel being opened (ssh2's "Not connected", "No response from server"). */
 class NotConnected extends Error {}
 
 /** Connection-refused kinds: the SSH server is not listening (yet, or any more); worth retrying. */
@@ -121,8 +121,11 @@ class Tunnel implements SshTunnel {
     const what = target.kind === 'unix' ? target.socketPath : `${target.host}:${target.port}`;
     return new Promise<Duplex>((resolve, reject) => {
       const done = (error: Error | undefined, channel: ssh2.ClientChannel) => {
-        if (error) reject(this.#channelError(error, target, what));
-        else resolve(channel);
+        if (!error) resolve(channel);
+        // no reason code: the connection closed while the channel was opening
+        else if (typeof (error as { reason?: unknown }).reason !== 'number')
+          reject(new NotConnected(error.message));
+        else reject(this.#channelError(error, target, what));
       };
       try {
         if (target.kind === 'unix') client.openssh_forwardOutStreamLocal(target.socketPath, done);
@@ -143,7 +146,6 @@ class Tunnel implements SshTunnel {
   #channelError(error: Error, target: { kind: string }, what: string): Error {
     const reason = (error as { reason?: unknown }).reason;
     const { display } = this.#options;
-    if (typeof reason !== 'number') return this.#unreachable(error);
     if (reason === PROHIBITED) {
       return new TunnelRemoteSocketError(
         `the SSH server ${display} refused to forward to ${what}: forwarding is prohibited there (sshd's ${target.kind === 'unix' ? 'AllowStreamLocalForwarding' : 'AllowTcpForwarding'}/PermitOpen)`,
