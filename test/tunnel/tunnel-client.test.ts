@@ -171,27 +171,22 @@ describe.skipIf(mode === 'skip')('fleet-client through a real sshd', () => {
   it('an encrypted key needs its passphrase; neither ever appears in a message', async () => {
     const enc = join(sshd.dir, 'id_encrypted');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'sekrit-pass', '-f', enc]);
-    const missing = (() => {
-      try {
-        createFleetClient({ endpoint: unixSim.endpoint, tunnel: tunnel({ identityFile: enc }) });
-      } catch (e) {
-        return e as InvalidClientOptionsError;
-      }
-    })();
+    const missing = await createSshTunnel(tunnel({ identityFile: enc }))
+      .check()
+      .catch((e: unknown) => e as InvalidClientOptionsError);
     expect(missing).toBeInstanceOf(InvalidClientOptionsError);
     expect(missing?.message).toBe(
       'invalid fleet client option tunnel.identityFile: the key is encrypted: give its passphrase, or load it into ssh-agent',
     );
-    const wrong = (() => {
-      try {
-        createFleetClient({
-          endpoint: unixSim.endpoint,
-          tunnel: tunnel({ identityFile: enc, passphrase: 'not-it' }),
-        });
-      } catch (e) {
-        return e as Error;
-      }
-    })();
+    // the first request checks it too, before anything is sent
+    const requests = unixSim.sim.cluster.requests.length;
+    await expect(
+      client({ endpoint: unixSim.endpoint, tunnel: tunnel({ identityFile: enc }) }).listMachines(),
+    ).rejects.toThrow(InvalidClientOptionsError);
+    expect(unixSim.sim.cluster.requests.length).toBe(requests);
+    const wrong = await createSshTunnel(tunnel({ identityFile: enc, passphrase: 'not-it' }))
+      .check()
+      .catch((e: unknown) => e as Error);
     expect(wrong?.message).toMatch(/passphrase does not decrypt/);
     expect(wrong?.message).not.toContain('not-it');
     // authorized? no: the encrypted key is not in authorized_keys, so the server refuses it

@@ -1,6 +1,7 @@
 // esbuild options shared by the bundles (the single binary's, its help renderer's, and
 // dist/oclif-bundle.cjs for npm installs): one CommonJS file with every workspace package taken
-// from source; typescript stays external (@oclif/core only needs it for development mode).
+// from source; typescript stays external (@oclif/core only needs it for development mode), and so
+// do ssh2's optional native modules.
 import { join } from 'node:path';
 
 /** @param {string} root the package root (packages/cli) */
@@ -11,7 +12,9 @@ export function bundleOptions(root) {
     format: 'cjs',
     target: 'node20',
     conditions: ['@fleet-service/source'],
-    external: ['typescript'],
+    // ssh2's optional native parts (its own crypto binding, cpu-features): it requires them in a
+    // try/catch and works without them
+    external: ['typescript', 'cpu-features', '*.node'],
     minify: true,
     legalComments: 'none',
     logLevel: 'warning',

@@ -5,7 +5,7 @@
  */
 import type { ClientRequest } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { SocksProxyAgent } from 'socks-proxy-agent';
+import type { SocksProxyAgent } from 'socks-proxy-agent';
 import { fail } from '../option-checks.js';
 import type { ConnectFunction } from '../transport-connect.js';
 import type { DialFunction, DialTarget } from './ssh-tunnel.js';
@@ -33,6 +33,8 @@ export interface SocksProxy {
   readonly display: string;
 }
 
+const PROTOCOLS = ['socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:'];
+
 /** Codes that mean "not there (yet)": worth retrying. */
 const TRANSIENT =
   /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|timed out|Socket closed|HostUnreachable|ConnectionRefused|NetworkUnreachable|TTLExpired|Failure/;
@@ -50,7 +52,7 @@ export function createSocksProxy(options: string | SocksProxyOptions): SocksProx
   } catch (cause) {
     return fail('socksProxy', `"${redact(text)}" is not HOST:PORT or a socks5h:// URL`, cause);
   }
-  if (!SocksProxyAgent.protocols.includes(parsed.protocol.replace(/:$/, '') as 'socks5'))
+  if (!PROTOCOLS.includes(parsed.protocol))
     fail(
       'socksProxy',
       `unsupported scheme "${parsed.protocol}"; expected socks5h://, socks5://, socks4a:// or socks4://`,
@@ -58,14 +60,21 @@ export function createSocksProxy(options: string | SocksProxyOptions): SocksProx
   if (parsed.port === '') fail('socksProxy', `"${redact(text)}" has no port; expected HOST:PORT`);
   const ms = timeout ?? 10_000;
   if (!Number.isInteger(ms) || ms < 1) fail('socksProxy.timeout', 'expected an integer ≥ 1');
-  const agent = new SocksProxyAgent(parsed, { timeout: ms });
+  let agent: Promise<SocksProxyAgent> | undefined;
+  // socks-proxy-agent is loaded on first use: importing the client does not pay for it
+  const agentNow = () => {
+    agent ??= import('socks-proxy-agent').then(
+      ({ SocksProxyAgent }) => new SocksProxyAgent(parsed, { timeout: ms }),
+    );
+    return agent;
+  };
   const display = `${parsed.hostname}:${parsed.port}`;
 
   const dial: DialFunction = async (target) => {
     // socks-proxy-agent's connect() only emits on and destroys the request it is given
     const request = { emit: () => false, destroy: () => undefined } as unknown as ClientRequest;
     try {
-      const socket = await agent.connect(request, {
+      const socket = await (await agentNow()).connect(request, {
         host: target.host,
         port: target.port,
         secureEndpoint: false,

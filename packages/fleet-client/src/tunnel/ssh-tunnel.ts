@@ -6,7 +6,8 @@
  * silently.
  */
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
+import type ssh2 from 'ssh2';
+import { fail } from '../option-checks.js';
 import type { ConnectFunction, ConnectTarget } from '../transport-connect.js';
 import {
   checkHostKey,
@@ -42,6 +43,12 @@ export interface SshTunnel {
   readonly dial: DialFunction;
   /** `host:port` of the SSH server. */
   readonly display: string;
+  /**
+   * Loads ssh2 and checks the key material parses (and decrypts with the passphrase), without
+   * any network: InvalidClientOptionsError naming the option otherwise. The first connection
+   * does it too; call it to fail early.
+   */
+  check(): Promise<void>;
   /** SSH connections opened so far (1 for a run without drops). */
   readonly connections: number;
   /** Ends the SSH connection; later calls fail. */
@@ -65,6 +72,13 @@ const TRANSIENT = new Set([
 
 /** ssh2's CHANNEL_OPEN_FAILURE reason for "administratively prohibited". */
 const PROHIBITED = 1;
+
+/** ssh2 is loaded on first use: importing the client does not pay for it. */
+async function loadSsh2(): Promise<typeof import('ssh2')> {
+  const mod: unknown = await import('ssh2');
+  // a CommonJS module: Node gives its exports as `default` (bundlers may not)
+  return ((mod as { default?: unknown }).default ?? mod) as typeof import('ssh2');
+}
 
 /** Creates the tunnel; nothing is opened until the first `connect()` / `dial()`. */
 export function createSshTunnel(options: string | SshTunnelOptions): SshTunnel {
@@ -95,6 +109,21 @@ class Tunnel implements SshTunnel {
 
   get connections(): number {
     return this.#connections;
+  }
+
+  async check(): Promise<void> {
+    const { utils } = await loadSsh2();
+    const o = this.#options;
+    if (o.privateKey === undefined) return;
+    const parsed = utils.parseKey(o.privateKey, o.passphrase);
+    if (!(parsed instanceof Error)) return;
+    const option = o.identityFile ? 'tunnel.identityFile' : 'tunnel.privateKey';
+    const why = /passphrase/i.test(parsed.message)
+      ? o.passphrase === undefined
+        ? 'the key is encrypted: give its passphrase, or load it into ssh-agent'
+        : 'the passphrase does not decrypt the key'
+      : 'not a private key ssh can use (OpenSSH, PEM RSA/ECDSA/ed25519)';
+    fail(option, why);
   }
 
   close(): void {
@@ -188,11 +217,13 @@ class Tunnel implements SshTunnel {
     return opening;
   }
 
-  #open(): Promise<ssh2.Client> {
+  async #open(): Promise<ssh2.Client> {
+    await this.check();
+    const { Client } = await loadSsh2();
     const o = this.#options;
     const entries = o.strictHostKeyChecking ? readKnownHosts(o.knownHostsFiles) : [];
     return new Promise((resolve, reject) => {
-      const client = new ssh2.Client();
+      const client = new Client();
       let verdict: Error | undefined;
       let ready = false;
       client.on('ready', () => {

@@ -1,12 +1,11 @@
 /**
  * Options of the SSH tunnel (fleetctl's `--tunnel` and its `--ssh-*` flags), validated once, with
- * messages that name the option. Key material is read and parsed here, so a bad identity file
- * fails before anything is sent; no message holds the key or its passphrase.
+ * messages that name the option. The identity file is read here (and parsed by the tunnel's
+ * `check()`, before anything is sent); no message holds the key or its passphrase.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { fail } from '../option-checks.js';
 
 /** Options of {@link createSshTunnel} and of `createFleetClient({ tunnel })`. */
@@ -128,18 +127,6 @@ function keyMaterial(options: SshTunnelOptions): Buffer | string | undefined {
   }
 }
 
-/** Checks the key parses (and decrypts) now; the message names the option, never the key. */
-function checkKey(key: Buffer | string, passphrase: string | undefined, option: string): void {
-  const parsed = ssh2.utils.parseKey(key, passphrase);
-  if (!(parsed instanceof Error)) return;
-  const why = /passphrase/i.test(parsed.message)
-    ? passphrase === undefined
-      ? 'the key is encrypted: give its passphrase, or load it into ssh-agent'
-      : 'the passphrase does not decrypt the key'
-    : 'not a private key ssh can use (OpenSSH, PEM RSA/ECDSA/ed25519)';
-  fail(option, why);
-}
-
 /** Validates tunnel options (a string is `HOST[:PORT]`) and reads the identity file. */
 export function resolveTunnelOptions(input: string | SshTunnelOptions): ResolvedTunnelOptions {
   const options: SshTunnelOptions = typeof input === 'string' ? { host: input } : input;
@@ -156,8 +143,6 @@ export function resolveTunnelOptions(input: string | SshTunnelOptions): Resolved
   if (passphrase !== undefined && typeof passphrase !== 'string')
     fail('tunnel.passphrase', 'expected a string');
   const privateKey = keyMaterial(options);
-  if (privateKey !== undefined)
-    checkKey(privateKey, passphrase, options.identityFile ? 'tunnel.identityFile' : 'tunnel.privateKey');
   const strict = options.strictHostKeyChecking ?? true;
   if (typeof strict !== 'boolean') fail('tunnel.strictHostKeyChecking', 'expected a boolean');
   const files = options.knownHostsFiles ?? defaultKnownHostsFiles();
