@@ -231,7 +231,10 @@ describe.skipIf(mode === 'skip')('fleet-client through a real sshd', () => {
       sshd.dropConnections();
       const error = (await api.listMachines().catch((e: unknown) => e)) as TunnelUnreachableError;
       expect(error).toBeInstanceOf(TunnelUnreachableError);
-      expect(error.message).toMatch(/dropped again; it was re-established 1 time\(s\) already/);
+      expect(error.message).toMatch(
+        /dropped, and the 1 reconnect\(s\) allowed per run are used up; this run stops here/,
+      );
+      expect(error.transient).toBe(false);
       expect(ssh.connections).toBe(2);
     } finally {
       ssh.close();

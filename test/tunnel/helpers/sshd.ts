@@ -173,7 +173,7 @@ export async function startSshd(): Promise<Sshd> {
   };
   const kill = async () => {
     const c = child;
-    if (!c?.pid || c.exitCode !== null) return;
+    if (!c?.pid || c.exitCode !== null || c.signalCode !== null) return;
     const pids = [c.pid, ...descendants(c.pid)];
     const exited = new Promise((resolve) => c.once('exit', resolve));
     killPids(pids);

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type ssh2 from 'ssh2';
 import { fail } from '../option-checks.js';
 import type { ConnectFunction, ConnectTarget } from '../transport-connect.js';
+import { ChannelSocket } from './channel-socket.js';
 import {
   checkHostKey,
   fingerprintOf,
@@ -90,6 +91,7 @@ class Tunnel implements SshTunnel {
   #client: Promise<ssh2.Client> | undefined;
   #live: ssh2.Client | undefined;
   #everReady = false;
+  readonly #channels = new Map<ssh2.Client, Set<ChannelSocket>>();
   #reconnectsLeft: number;
   #connections = 0;
   #closed = false;
@@ -128,7 +130,9 @@ class Tunnel implements SshTunnel {
 
   close(): void {
     this.#closed = true;
-    this.#live?.end();
+    const live = this.#live;
+    for (const [client] of this.#channels) this.#dropped(client);
+    live?.end();
     this.#live = undefined;
     this.#client = undefined;
   }
@@ -150,7 +154,7 @@ class Tunnel implements SshTunnel {
     const what = target.kind === 'unix' ? target.socketPath : `${target.host}:${target.port}`;
     return new Promise<Duplex>((resolve, reject) => {
       const done = (error: Error | undefined, channel: ssh2.ClientChannel) => {
-        if (!error) resolve(channel);
+        if (!error) resolve(this.#track(client, new ChannelSocket(channel)));
         // no reason code: the connection closed while the channel was opening
         else if (typeof (error as { reason?: unknown }).reason !== 'number')
           reject(new NotConnected(error.message));
@@ -165,8 +169,23 @@ class Tunnel implements SshTunnel {
     });
   }
 
-  /** The connection is gone: the next request re-establishes it (while reconnects are left). */
+  /** Remembers a channel until it closes, so a drop of its connection can fail it at once. */
+  #track(client: ssh2.Client, socket: ChannelSocket): ChannelSocket {
+    let set = this.#channels.get(client);
+    if (!set) {
+      set = new Set();
+      this.#channels.set(client, set);
+    }
+    const channels = set;
+    channels.add(socket);
+    socket.once('close', () => channels.delete(socket));
+    return socket;
+  }
+
+  /** The connection is gone: its channels fail now, and the next request re-establishes it (while reconnects are left). */
   #dropped(client: ssh2.Client): void {
+    for (const socket of this.#channels.get(client) ?? []) socket.reset();
+    this.#channels.delete(client);
     if (this.#live !== client) return;
     this.#live = undefined;
     this.#client = undefined;
@@ -195,24 +214,38 @@ class Tunnel implements SshTunnel {
   }
 
   /** The live SSH connection, opening (or re-opening, once) as needed. */
+  /**
+   * The live SSH connection, opened on first use. Until it has been up once, a failed open is
+   * retried by the caller's retries (transient: sshd may be starting). After it dropped, it is
+   * re-opened at most `reconnects` times, one attempt each: a failed or exhausted reconnect is
+   * final, so the run stops promptly and safely and a rerun resumes.
+   */
   #ready(): Promise<ssh2.Client> {
-    if (this.#closed)
-      return Promise.reject(new Error(`the SSH tunnel to ${this.#options.display} is closed`));
+    const { display, reconnects } = this.#options;
+    if (this.#closed) return Promise.reject(new Error(`the SSH tunnel to ${display} is closed`));
     if (this.#client) return this.#client;
-    if (this.#everReady) {
+    const reconnecting = this.#everReady;
+    if (reconnecting) {
       if (this.#reconnectsLeft <= 0) {
         return Promise.reject(
           new TunnelUnreachableError(
-            `the SSH connection to ${this.#options.display} dropped again; it was re-established ${this.#options.reconnects} time(s) already, so this run stops here (run it again to resume)`,
-            { tunnel: this.#options.display, reason: 'ECONNRESET', transient: false },
+            `the SSH connection to ${display} dropped, and the ${reconnects} reconnect(s) allowed per run are used up; this run stops here (run it again to resume)`,
+            { tunnel: display, reason: 'ECONNRESET', transient: false },
           ),
         );
       }
+      this.#reconnectsLeft--;
     }
-    const opening = this.#open();
+    const opening = this.#open().catch((error: unknown) => {
+      if (!reconnecting || !(error instanceof TunnelUnreachableError)) throw error;
+      throw new TunnelUnreachableError(
+        `the SSH connection to ${display} dropped and could not be re-established (${error.message}); this run stops here (run it again to resume)`,
+        { tunnel: display, reason: error.reason, transient: false, cause: error },
+      );
+    });
     this.#client = opening;
     opening.catch(() => {
-      if (this.#client === opening) this.#client = undefined; // a failed open is not kept: retries open anew
+      if (this.#client === opening) this.#client = undefined; // a failed open is not kept
     });
     return opening;
   }
@@ -229,7 +262,6 @@ class Tunnel implements SshTunnel {
       client.on('ready', () => {
         ready = true;
         this.#connections++;
-        if (this.#everReady) this.#reconnectsLeft--;
         this.#everReady = true;
         this.#live = client;
         resolve(client);
@@ -262,6 +294,8 @@ class Tunnel implements SshTunnel {
             return verdict === undefined;
           },
         });
+        // small request/response exchanges: Nagle's algorithm would hold each back ~40 ms
+        client.setNoDelay(true);
       } catch (error) {
         reject(this.#openError(error as Error));
       }

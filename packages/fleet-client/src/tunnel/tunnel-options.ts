@@ -40,8 +40,10 @@ export interface SshTunnelOptions {
   /** Milliseconds allowed for the TCP connect and SSH handshake (fleetctl's `--ssh-timeout`). @default 10000 */
   timeout?: number;
   /**
-   * How many times a dropped SSH connection is re-established during the tunnel's life (the
-   * caller's retries and resume cover the rest). @default 1
+   * How many times a dropped SSH connection is re-established during the tunnel's life, one
+   * attempt each; then requests fail with a final TunnelUnreachableError (the caller's resume
+   * covers the rest). Before the connection was first up, failed opens are transient instead.
+   * @default 1
    */
   reconnects?: number;
   /** Milliseconds between SSH keepalives, so a dead server is noticed while idle; 0 turns them off. @default 5000 */
