@@ -212,10 +212,9 @@ describe.runIf(cliIsBuilt() && mode === 'run')('fs through a real sshd (--tunnel
     });
     const run = await collect(child, 60_000);
     expect(killed).toBe(true);
-    expect(run.code, run.stderr).not.toBe(0);
-    expect(run.code).not.toBe(1); // a classified failure, not a crash
-    const last = JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
-    expect(JSON.stringify(last)).toMatch(/ERR_TUNNEL_UNREACHABLE|ERR_FLEET_UNREACHABLE/);
+    expect(run.code, run.stderr).toBe(3); // unreachable: one reconnect attempt, refused, then a prompt stop
+    expect(out).toContain('"code":"ERR_TUNNEL_UNREACHABLE"');
+    expect(out).toContain('could not be re-established');
     // capacity kept: at most one instance (max-unavailable 1) is not launched
     const launched = webInstances().filter((u) => u.desiredState === 'launched');
     expect(launched.length).toBeGreaterThanOrEqual(2);
@@ -229,6 +228,59 @@ describe.runIf(cliIsBuilt() && mode === 'run')('fs through a real sshd (--tunnel
     expect(webInstances().map((u) => [u.desiredState, u.hash])).toEqual(Array(3).fill(['launched', hash]));
   });
 });
+
+describe.runIf(cliIsBuilt() && mode === 'run')(
+  'fs through a real sshd whose connection drops mid-rollout',
+  () => {
+    let sshd: Sshd;
+    let t: TestSim;
+
+    beforeAll(async () => {
+      [sshd, t] = await Promise.all([startSshd(), startTestSim('unix')]);
+    });
+    afterAll(async () => {
+      await Promise.all([sshd?.stop(), t?.close()]);
+    });
+
+    it('the SSH connection is re-established once and the rollout completes', async () => {
+      const env = fastEnv({ FLEETCTL_ENDPOINT: t.endpoint, FLEETCTL_SSH_USERNAME: SSH_USER, HOME: sshd.dir });
+      const args = (v: string) => [
+        'create',
+        'web',
+        t.unitFile(`web-${v}.service`, webUnit(v)),
+        '--count',
+        '3',
+        '--tunnel',
+        sshd.address,
+        '--ssh-identity-file',
+        sshd.identityFile,
+        '--known-hosts-file',
+        sshd.knownHosts,
+        '--output',
+        'ndjson',
+      ];
+      expect((await runCli(args('v1'), { env })).code).toBe(0);
+      const logins = sshd.logins();
+      const child = spawnCli(args('v2'), { env });
+      let dropped = false;
+      let out = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (!dropped && /"type":"instance-healthy"/.test(out)) {
+          dropped = true;
+          sshd.dropConnections(); // the server still listens: only this connection dies
+        }
+      });
+      const run = await collect(child, 30_000);
+      expect(dropped).toBe(true);
+      expect(run.code, out.slice(-2000)).toBe(0);
+      expect(sshd.logins() - logins).toBe(2);
+      const hash = unitHash(parseUnitFile(webUnit('v2')));
+      const web = t.sim.cluster.units().filter((u) => /^web@\d+\.service$/.test(u.name));
+      expect(web.map((u) => [u.desiredState, u.hash])).toEqual(Array(3).fill(['launched', hash]));
+    });
+  },
+);
 
 describe.runIf(cliIsBuilt() && mode === 'run')(
   'fs through a real `ssh -D` SOCKS5 proxy (--socks-proxy)',
