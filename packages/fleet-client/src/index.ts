@@ -98,6 +98,7 @@ export {
   isTunnelUnreachableError,
   SocksProxyError,
   TunnelAuthError,
+  TunnelError,
   TunnelRemoteSocketError,
   TunnelUnreachableError,
 } from './tunnel/tunnel-errors.js';

@@ -3,7 +3,13 @@
  * that fails because of one rejects with it (not with a FleetUnreachableError), so a caller can
  * tell "fix your SSH key" from "fleet is down". No message ever holds key material or a passphrase.
  */
-import { FLEET_ERROR_CODES, FleetError, type FleetErrorContext, isFleetError } from '../errors.js';
+import {
+  FLEET_ERROR_CODES,
+  FleetError,
+  type FleetErrorCode,
+  type FleetErrorContext,
+  isFleetError,
+} from '../errors.js';
 
 /** Context every tunnel error carries. */
 export interface TunnelErrorContext extends FleetErrorContext {
@@ -11,37 +17,42 @@ export interface TunnelErrorContext extends FleetErrorContext {
   tunnel: string;
 }
 
-/** The SSH server cannot be reached: connection refused, no route, DNS, or no handshake within `timeout`. */
-export class TunnelUnreachableError extends FleetError {
-  override readonly name = 'TunnelUnreachableError';
+/** Base of the SSH tunnel's errors: `tunnel` names the SSH server. */
+export class TunnelError extends FleetError {
+  override readonly name: string = 'TunnelError';
   /** The SSH server, `host:port`. */
   readonly tunnel: string;
+  constructor(message: string, code: FleetErrorCode, context: TunnelErrorContext) {
+    super(message, code, context);
+    this.tunnel = context.tunnel;
+  }
+}
+
+/** The SSH server cannot be reached: connection refused, no route, DNS, or no handshake within `timeout`. */
+export class TunnelUnreachableError extends TunnelError {
+  override readonly name = 'TunnelUnreachableError';
   /** The system error code behind it (`ECONNREFUSED`, `ETIMEDOUT`, …), or the SSH disconnect reason. */
   readonly reason: string | undefined;
   constructor(message: string, context: TunnelErrorContext & { reason?: string | undefined }) {
     super(message, FLEET_ERROR_CODES.tunnelUnreachable, context);
-    this.tunnel = context.tunnel;
     this.reason = context.reason;
   }
 }
 
 /** The SSH server refused every key offered (ssh-agent's and the identity file's) for the user. */
-export class TunnelAuthError extends FleetError {
+export class TunnelAuthError extends TunnelError {
   override readonly name = 'TunnelAuthError';
-  readonly tunnel: string;
   /** The SSH user name that was refused. */
   readonly username: string;
   constructor(message: string, context: TunnelErrorContext & { username: string }) {
     super(message, FLEET_ERROR_CODES.tunnelAuth, context);
-    this.tunnel = context.tunnel;
     this.username = context.username;
   }
 }
 
 /** The SSH server's host key is in no known_hosts file: refused (never trusted silently). */
-export class HostKeyUnknownError extends FleetError {
+export class HostKeyUnknownError extends TunnelError {
   override readonly name = 'HostKeyUnknownError';
-  readonly tunnel: string;
   /** The key's fingerprint as OpenSSH prints it, e.g. `SHA256:…`. */
   readonly fingerprint: string;
   /** The key type, e.g. `ssh-ed25519`. */
@@ -60,7 +71,6 @@ export class HostKeyUnknownError extends FleetError {
     },
   ) {
     super(message, FLEET_ERROR_CODES.hostKeyUnknown, context);
-    this.tunnel = context.tunnel;
     this.fingerprint = context.fingerprint;
     this.keyType = context.keyType;
     this.knownHostsLine = context.knownHostsLine;
@@ -69,9 +79,8 @@ export class HostKeyUnknownError extends FleetError {
 }
 
 /** The SSH server presented a key other than the one known_hosts has for it (or a revoked one). */
-export class HostKeyChangedError extends FleetError {
+export class HostKeyChangedError extends TunnelError {
   override readonly name = 'HostKeyChangedError';
-  readonly tunnel: string;
   /** Fingerprint of the key the server presented. */
   readonly fingerprint: string;
   readonly keyType: string;
@@ -82,7 +91,6 @@ export class HostKeyChangedError extends FleetError {
     context: TunnelErrorContext & { fingerprint: string; keyType: string; knownAt: string },
   ) {
     super(message, FLEET_ERROR_CODES.hostKeyChanged, context);
-    this.tunnel = context.tunnel;
     this.fingerprint = context.fingerprint;
     this.keyType = context.keyType;
     this.knownAt = context.knownAt;
@@ -93,14 +101,12 @@ export class HostKeyChangedError extends FleetError {
  * The tunnel is up but the far end is not there: no socket at the path on the tunnel host (is
  * fleetd running?), the TCP address refused the tunnel host, or its sshd forbids forwarding.
  */
-export class TunnelRemoteSocketError extends FleetError {
+export class TunnelRemoteSocketError extends TunnelError {
   override readonly name = 'TunnelRemoteSocketError';
-  readonly tunnel: string;
   /** What the tunnel host was asked to connect to: a socket path or `host:port`. */
   readonly target: string;
   constructor(message: string, context: TunnelErrorContext & { target: string }) {
     super(message, FLEET_ERROR_CODES.remoteSocket, context);
-    this.tunnel = context.tunnel;
     this.target = context.target;
   }
 }
