@@ -4,13 +4,21 @@
 // host keys, wrong user, an unreachable tunnel host, and sshd killed mid-rollout (the run stops
 // safely, capacity is kept, the rerun resumes).
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseUnitFile, unitHash } from '@fleet-service/fleet-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliIsBuilt, collect, fastEnv, parseJsonDoc, runCli, spawnCli } from '../cli/helpers/run-cli.js';
+import {
+  cliIsBuilt,
+  collect,
+  fastEnv,
+  parseJsonDoc,
+  repoRoot,
+  runCli,
+  spawnCli,
+} from '../cli/helpers/run-cli.js';
 import { startTestSim, type TestSim, webUnit } from '../cli/helpers/sim.js';
 import {
   freePort,
@@ -23,6 +31,19 @@ import {
 } from './helpers/sshd.js';
 
 const mode = sshTestMode();
+/** The single binary, when built (`build:binary`, or the release `.ci/run` makes). */
+const binary = [join(repoRoot, 'packages', 'cli', 'dist-bin', 'fs'), ...releaseBinaries()].find((f) =>
+  existsSync(f),
+);
+
+function releaseBinaries(): string[] {
+  const dir = join(repoRoot, 'release');
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^fs-.*-linux-x64$/.test(f))
+        .map((f) => join(dir, f))
+    : [];
+}
 const MACHINE_IPS = ['127.0.8.101', '127.0.8.102', '127.0.8.103']; // fleet-sim's defaults
 
 /** An HTTP health endpoint on every simulated machine's IP, same port; counts the checks. */
@@ -185,6 +206,16 @@ describe.runIf(cliIsBuilt() && mode === 'run')('fs through a real sshd (--tunnel
     expect(doc.error.code).toBe('ERR_TUNNEL_AUTH');
     expect(doc.error.message).toContain('SSH authentication as "nobody-here"');
     expect(run.stdout + run.stderr).not.toMatch(/PRIVATE KEY|AAAAC3NzaC1lZDI1NTE5/);
+  });
+
+  it.runIf(binary)('the single binary goes through the tunnel too, without a warning', async () => {
+    const run = await runCli(['machines', '--tunnel', sshd.address, ...sshFlags(), '--json'], {
+      env: env(),
+      executable: binary as string,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(JSON.stringify(parseJsonDoc(run).result)).toContain('127.0.8.101');
   });
 
   it('an unreachable tunnel host: exit 3', async () => {
