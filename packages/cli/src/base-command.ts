@@ -5,7 +5,7 @@ import { guessFormat, type OutputMode, resolveOutputMode } from './output/output
 import { buildErrorReport, type ErrorHintContext } from './render/error-report.js';
 import { printErrorReport } from './render/print-error.js';
 import { rerunCommand } from './runtime/command-line.js';
-import type { ConnectionSettings } from './runtime/connect.js';
+import { type ConnectionSettings, closeConnections } from './runtime/connect.js';
 import type { Session } from './runtime/session.js';
 import { connectionSettings } from './runtime/settings.js';
 
@@ -68,6 +68,12 @@ export abstract class FsCommand extends Command {
   /** Whether the user interrupted the run (first Ctrl-C or SIGTERM). */
   protected get interrupted(): boolean {
     return this.session?.interrupts.interrupted ?? false;
+  }
+
+  /** Ends the SSH tunnel a command opened (else its connection would keep the process alive). */
+  override async finally(error: Error | undefined): Promise<unknown> {
+    closeConnections();
+    return super.finally(error);
   }
 
   override async catch(caught: Error & { exitCode?: number }): Promise<never> {

@@ -7,8 +7,10 @@
  *   1. the user interrupted the run (first Ctrl-C, or SIGTERM)            → 130
  *   2. an error: the outermost error in its `cause` chain whose `code` is known decides
  *      (so a RolledBackError caused by a state timeout exits 7, not 5):
- *        usage / bad input (flags, unit file, service name, spec, endpoint syntax) → 2
- *        fleet unreachable, unavailable, request timeout, endpoint is not fleet    → 3
+ *        usage / bad input (flags, unit file, service name, spec, endpoint syntax,
+ *          SSH authentication refused, SSH host key unknown or changed)            → 2
+ *        fleet unreachable, unavailable, request timeout, endpoint is not fleet
+ *          (also the SSH tunnel host, the socket behind it, the SOCKS proxy)       → 3
  *        fleet rejected a request / server error / bad response                    → 4
  *        state timeout, progress deadline                                          → 5
  *        instance failed and the rollout aborted or paused                         → 6
@@ -115,8 +117,8 @@ function nonZero(code: ExitCodeValue): ExitCodeValue {
 export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCodeValue, string>> = {
   0: 'success (also: nothing to change)',
   1: 'unexpected internal error',
-  2: 'usage or bad input (flags, unit file, service name, spec, endpoint syntax)',
-  3: 'fleet unreachable or unavailable, request timed out, or the endpoint is not fleet',
+  2: 'usage or bad input (flags, unit file, service name, spec, endpoint syntax; SSH key or host key refused)',
+  3: 'fleet unreachable or unavailable (directly, through the SSH tunnel or the SOCKS proxy), request timed out, or the endpoint is not fleet',
   4: 'fleet rejected a request or answered with an error',
   5: 'a state wait timed out, or the progress deadline passed',
   6: 'an instance failed and the rollout aborted or paused',

@@ -6,6 +6,9 @@ import type { FleetError } from './errors.js';
 import { fail, hook, number } from './option-checks.js';
 import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions } from './retry-options.js';
 import type { ConnectFunction } from './transport-connect.js';
+import { createSocksProxy, type SocksProxyOptions } from './tunnel/socks-proxy.js';
+import { createSshTunnel } from './tunnel/ssh-tunnel.js';
+import type { SshTunnelOptions } from './tunnel/tunnel-options.js';
 
 /** Passed to `onRequest` just before each attempt is sent. */
 export interface RequestInfo {
@@ -89,6 +92,27 @@ export interface FleetClientOptions {
    * @default undefined (the client's own agent for the endpoint)
    */
   agent?: http.Agent;
+  /**
+   * Reach fleet through an SSH tunnel to one machine of the cluster, as fleetctl's `--tunnel`:
+   * `'HOST[:PORT]'` or {@link SshTunnelOptions} (user, ssh-agent socket, identity file, known_hosts
+   * files, strict host key checking, timeout). The endpoint is then as seen from that machine: the
+   * default `unix:///var/run/fleet.sock` is its fleet socket (streamlocal forwarding), an
+   * `http://host:port` endpoint is reached from it (direct-tcpip). One SSH connection serves every
+   * request and is re-established once if it drops; `close()` ends it. Failures reject with the
+   * tunnel's own errors (TunnelUnreachableError, TunnelAuthError, HostKeyUnknownError,
+   * HostKeyChangedError, TunnelRemoteSocketError). To share the tunnel with health checks, use
+   * `createSshTunnel()` and pass its `connect` instead. Not together with `connect`, `agent` or `socksProxy`.
+   * @default undefined (no tunnel)
+   */
+  tunnel?: string | SshTunnelOptions;
+  /**
+   * Reach fleet through a SOCKS5 proxy (e.g. `ssh -N -D 127.0.0.1:1080 core@bastion`):
+   * `'HOST:PORT'` (socks5h: the proxy resolves names), a `socks5h://`/`socks5://` URL, or
+   * {@link SocksProxyOptions}. Needs an `http(s)://host:port` endpoint, as seen from the proxy.
+   * Failures reject with SocksProxyError. Not together with `connect`, `agent` or `tunnel`.
+   * @default undefined (no proxy)
+   */
+  socksProxy?: string | SocksProxyOptions;
   /** Clock used for the waits between retries. @default systemClock */
   clock?: Clock;
   /** `User-Agent` header. @default 'fleet-service-client/0.1' */
@@ -121,6 +145,8 @@ export interface ResolvedClientOptions {
   clock: Clock;
   connect: ConnectFunction | undefined;
   agent: http.Agent | undefined;
+  /** Ends what the client opened for `tunnel` (its SSH connection), on `close()`. */
+  release: (() => void) | undefined;
   userAgent: string;
   keepAlive: boolean;
   onRequest: ((info: RequestInfo) => void) | undefined;
@@ -153,13 +179,40 @@ function material(
 
 const AGENT_EXCLUDES = ['caFile', 'certFile', 'keyFile', 'ca', 'cert', 'key', 'keepAlive'] as const;
 
-function transportHooks(options: FleetClientOptions): {
+/** `tunnel` / `socksProxy` as a `connect` function (and what `close()` must end). */
+function viaOptions(
+  options: FleetClientOptions,
+  endpoint: FleetEndpoint,
+): { connect: ConnectFunction; release?: () => void } | undefined {
+  const { tunnel, socksProxy } = options;
+  if (tunnel === undefined && socksProxy === undefined) return undefined;
+  const name = tunnel !== undefined ? 'tunnel' : 'socksProxy';
+  if (tunnel !== undefined && socksProxy !== undefined)
+    fail('socksProxy', 'give either tunnel or socksProxy, not both');
+  if (options.connect !== undefined) fail(name, `give either ${name} or connect, not both`);
+  if (options.agent !== undefined) fail(name, `give either ${name} or agent, not both`);
+  if (tunnel !== undefined) {
+    const ssh = createSshTunnel(tunnel);
+    return { connect: ssh.connect, release: () => ssh.close() };
+  }
+  if (endpoint.kind === 'unix')
+    fail('socksProxy', 'a SOCKS proxy reaches TCP addresses only: give an http://HOST:PORT endpoint');
+  return { connect: createSocksProxy(socksProxy as string | SocksProxyOptions).connect };
+}
+
+function transportHooks(
+  options: FleetClientOptions,
+  endpoint: FleetEndpoint,
+): {
   connect: ConnectFunction | undefined;
   agent: http.Agent | undefined;
+  release: (() => void) | undefined;
 } {
+  const via = viaOptions(options, endpoint);
+  if (via) return { connect: via.connect, agent: undefined, release: via.release };
   const connect = hook<ConnectFunction>('connect', options.connect);
   const agent = options.agent;
-  if (agent === undefined) return { connect, agent: undefined };
+  if (agent === undefined) return { connect, agent: undefined, release: undefined };
   if (typeof (agent as { addRequest?: unknown } | null)?.addRequest !== 'function') {
     fail('agent', 'expected an http.Agent (or https.Agent)');
   }
@@ -169,7 +222,7 @@ function transportHooks(options: FleetClientOptions): {
       fail(key, `not used with the agent option: set it on the agent you pass (it owns connections and TLS)`);
     }
   }
-  return { connect, agent };
+  return { connect, agent, release: undefined };
 }
 
 /**
@@ -200,7 +253,7 @@ export function resolveClientOptions(options: FleetClientOptions = {}): Resolved
   const keepAlive = options.keepAlive ?? true;
   if (typeof keepAlive !== 'boolean') fail('keepAlive', 'expected a boolean');
 
-  const { connect, agent } = transportHooks(options);
+  const { connect, agent, release } = transportHooks(options, endpoint);
 
   const tls: ResolvedTls = {};
   const ca = material(options, 'caFile', 'ca');
@@ -222,6 +275,7 @@ export function resolveClientOptions(options: FleetClientOptions = {}): Resolved
     clock,
     connect,
     agent,
+    release,
     userAgent,
     keepAlive,
     onRequest: hook('onRequest', options.onRequest),

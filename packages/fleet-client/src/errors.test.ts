@@ -28,6 +28,22 @@ import {
   isNotFleetError,
   NotFleetError,
 } from './errors.js';
+import {
+  HostKeyChangedError,
+  HostKeyUnknownError,
+  isHostKeyChangedError,
+  isHostKeyUnknownError,
+  isSocksProxyError,
+  isTunnelAuthError,
+  isTunnelRemoteSocketError,
+  isTunnelUnreachableError,
+  SocksProxyError,
+  TunnelAuthError,
+  TunnelRemoteSocketError,
+  TunnelUnreachableError,
+} from './tunnel/tunnel-errors.js';
+
+const key = { fingerprint: 'SHA256:x', keyType: 'ssh-ed25519' };
 
 const all = [
   [new FleetUnreachableError('m'), 'FleetUnreachableError', 'ERR_FLEET_UNREACHABLE', isFleetUnreachableError],
@@ -61,6 +77,42 @@ const all = [
     'InvalidClientOptionsError',
     'ERR_FLEET_INVALID_OPTIONS',
     isInvalidClientOptionsError,
+  ],
+  [
+    new TunnelUnreachableError('m', { tunnel: 'h:22' }),
+    'TunnelUnreachableError',
+    'ERR_TUNNEL_UNREACHABLE',
+    isTunnelUnreachableError,
+  ],
+  [
+    new TunnelAuthError('m', { tunnel: 'h:22', username: 'core' }),
+    'TunnelAuthError',
+    'ERR_TUNNEL_AUTH',
+    isTunnelAuthError,
+  ],
+  [
+    new HostKeyUnknownError('m', { tunnel: 'h:22', ...key, knownHostsLine: 'l', knownHostsFile: 'f' }),
+    'HostKeyUnknownError',
+    'ERR_TUNNEL_HOST_KEY_UNKNOWN',
+    isHostKeyUnknownError,
+  ],
+  [
+    new HostKeyChangedError('m', { tunnel: 'h:22', ...key, knownAt: 'f:1' }),
+    'HostKeyChangedError',
+    'ERR_TUNNEL_HOST_KEY_CHANGED',
+    isHostKeyChangedError,
+  ],
+  [
+    new TunnelRemoteSocketError('m', { tunnel: 'h:22', target: '/var/run/fleet.sock' }),
+    'TunnelRemoteSocketError',
+    'ERR_TUNNEL_REMOTE_SOCKET',
+    isTunnelRemoteSocketError,
+  ],
+  [
+    new SocksProxyError('m', { proxy: 'p:1080', target: 'h:1' }),
+    'SocksProxyError',
+    'ERR_SOCKS_PROXY',
+    isSocksProxyError,
   ],
 ] as const;
 

@@ -20,6 +20,12 @@ export const FLEET_ERROR_CODES = Object.freeze({
   invalidUnit: 'ERR_FLEET_INVALID_UNIT',
   invalidEndpoint: 'ERR_FLEET_INVALID_ENDPOINT',
   invalidOptions: 'ERR_FLEET_INVALID_OPTIONS',
+  tunnelUnreachable: 'ERR_TUNNEL_UNREACHABLE',
+  tunnelAuth: 'ERR_TUNNEL_AUTH',
+  hostKeyUnknown: 'ERR_TUNNEL_HOST_KEY_UNKNOWN',
+  hostKeyChanged: 'ERR_TUNNEL_HOST_KEY_CHANGED',
+  remoteSocket: 'ERR_TUNNEL_REMOTE_SOCKET',
+  socksProxy: 'ERR_SOCKS_PROXY',
 } as const);
 
 export type FleetErrorCode = (typeof FLEET_ERROR_CODES)[keyof typeof FLEET_ERROR_CODES];

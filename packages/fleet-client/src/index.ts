@@ -82,6 +82,33 @@ export {
 export type { ResolvedRetryOptions, RetryOptions } from './retry-options.js';
 export { DEFAULT_RETRY, retryDelay } from './retry-options.js';
 export type { ConnectFunction, ConnectTarget } from './transport-connect.js';
+export type { SocksProxy, SocksProxyOptions } from './tunnel/socks-proxy.js';
+export { createSocksProxy } from './tunnel/socks-proxy.js';
+export type { DialFunction, DialTarget, SshTunnel } from './tunnel/ssh-tunnel.js';
+export { createSshTunnel } from './tunnel/ssh-tunnel.js';
+export type { TunnelErrorContext } from './tunnel/tunnel-errors.js';
+export {
+  HostKeyChangedError,
+  HostKeyUnknownError,
+  isHostKeyChangedError,
+  isHostKeyUnknownError,
+  isSocksProxyError,
+  isTunnelAuthError,
+  isTunnelRemoteSocketError,
+  isTunnelUnreachableError,
+  SocksProxyError,
+  TunnelAuthError,
+  TunnelError,
+  TunnelRemoteSocketError,
+  TunnelUnreachableError,
+} from './tunnel/tunnel-errors.js';
+export type { SshTunnelOptions } from './tunnel/tunnel-options.js';
+export {
+  DEFAULT_SSH_TIMEOUT,
+  DEFAULT_SSH_USERNAME,
+  defaultKnownHostsFiles,
+  parseTunnelHost,
+} from './tunnel/tunnel-options.js';
 export type {
   FleetErrorBody,
   JobState,

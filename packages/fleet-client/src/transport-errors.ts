@@ -1,6 +1,6 @@
 import {
   FleetBadResponseError,
-  type FleetError,
+  FleetError,
   type FleetErrorContext,
   FleetTimeoutError,
   FleetUnreachableError,
@@ -117,6 +117,13 @@ export function classifyFailure(raw: unknown, ctx: FailureContext): ClassifiedFa
       ),
       facts: { transient: true, delivery: 'maybe-delivered' },
     };
+  }
+
+  if (isConnectFailure(cause) && cause.cause instanceof FleetError) {
+    // The tunnel's or proxy's own error (auth, host key, unreachable tunnel host, …) says more
+    // than "unreachable": it is thrown as it is. Fleet never saw the request.
+    const own = cause.cause;
+    return { error: own, facts: { transient: own.transient, delivery: 'not-delivered' } };
   }
 
   if (isConnectFailure(cause)) {

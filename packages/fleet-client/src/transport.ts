@@ -93,6 +93,7 @@ export class FleetTransport {
   close(): void {
     this.#closed = true;
     if (this.#ownsAgent) this.#agent.destroy();
+    this.#options.release?.();
   }
 
   /** The retry time budget now: `firstContactTime` until fleet has answered once, then `maxRetryTime`. */

@@ -1,4 +1,4 @@
-import { isFleetError, NotFleetError } from './errors.js';
+import { FLEET_ERROR_CODES, isFleetError, NotFleetError } from './errors.js';
 import type { CallOptions, FleetApi } from './fleet-api.js';
 
 /** Options of {@link verifyFleet}. */
@@ -10,8 +10,19 @@ export interface VerifyFleetOptions extends CallOptions {
   endpoint?: string;
 }
 
-/** Failures that say where fleet is, not what answered: they are rethrown as they are. */
-const NOT_AN_ANSWER = new Set(['ERR_FLEET_UNREACHABLE', 'ERR_FLEET_TIMEOUT', 'ERR_FLEET_UNAVAILABLE']);
+/** Failures that say where fleet is (or how it is reached), not what answered: rethrown as they are. */
+const NOT_AN_ANSWER = new Set<string>([
+  'ERR_FLEET_UNREACHABLE',
+  'ERR_FLEET_TIMEOUT',
+  'ERR_FLEET_UNAVAILABLE',
+  'ERR_FLEET_INVALID_OPTIONS',
+  FLEET_ERROR_CODES.tunnelUnreachable,
+  FLEET_ERROR_CODES.tunnelAuth,
+  FLEET_ERROR_CODES.hostKeyUnknown,
+  FLEET_ERROR_CODES.hostKeyChanged,
+  FLEET_ERROR_CODES.remoteSocket,
+  FLEET_ERROR_CODES.socksProxy,
+]);
 
 function endpointOf(api: FleetApi, given: string | undefined): string {
   if (given !== undefined) return given;
@@ -24,7 +35,8 @@ function endpointOf(api: FleetApi, given: string | undefined): string {
  * `Server: fleetd/X.Y.Z` header (`api.serverVersion()`, one `GET /machines` unless a response was
  * already seen) and returns the version, e.g. `'1.0.0'`.
  *
- * - Nothing answers: the client's FleetUnreachableError or FleetTimeoutError, as is. A client that
+ * - Nothing answers: the client's FleetUnreachableError or FleetTimeoutError (or the SSH tunnel's
+ *   or SOCKS proxy's own error), as is. A client that
  *   has never had a response retries this only for `retry.firstContactTime` (2 s), so a wrong
  *   endpoint fails fast.
  * - fleet answers 503 until the retry budget is spent: FleetUnavailableError, as is.

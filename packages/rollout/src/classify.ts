@@ -46,6 +46,12 @@ export const ERROR_CLASSES: Readonly<Record<string, FailureClass>> = Object.free
   ERR_FLEET_INVALID_ENDPOINT: 'usage',
   ERR_FLEET_INVALID_OPTIONS: 'usage',
   ERR_UNIT_FILE_SYNTAX: 'usage',
+  ERR_TUNNEL_UNREACHABLE: 'unreachable',
+  ERR_TUNNEL_AUTH: 'usage',
+  ERR_TUNNEL_HOST_KEY_UNKNOWN: 'usage',
+  ERR_TUNNEL_HOST_KEY_CHANGED: 'usage',
+  ERR_TUNNEL_REMOTE_SOCKET: 'unreachable',
+  ERR_SOCKS_PROXY: 'unreachable',
   // rollout
   ERR_ROLLOUT_INVALID_SPEC: 'usage',
   ERR_ROLLOUT_UNSUPPORTED: 'usage',

@@ -5,8 +5,9 @@
  */
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Machine } from '@fleet-service/fleet-client';
-import { DEFAULTS, type HealthCheck } from './spec.js';
+import { DEFAULTS, type HealthCheck, type HealthCheckConnect } from './spec.js';
 
 export interface HealthTarget {
   unit: string;
@@ -48,14 +49,14 @@ async function runOne(check: HealthCheck, t: HealthTarget, outer?: AbortSignal):
   try {
     if (check.kind === 'http') {
       const url = expandTemplate(check.url, t);
-      const status = await httpStatus(url, signal);
+      const status = await httpStatus(url, signal, check.connect);
       const ok =
         check.expectStatus === undefined ? status >= 200 && status < 300 : status === check.expectStatus;
       return ok ? undefined : `health check GET ${url} answered ${status}`;
     }
     if (check.kind === 'tcp') {
       const host = expandTemplate(check.host, t);
-      await tcpConnect(host, check.port, signal);
+      await tcpConnect(host, check.port, signal, check.connect);
       return undefined;
     }
     const ok = await check.check({
@@ -77,9 +78,26 @@ async function runOne(check: HealthCheck, t: HealthTarget, outer?: AbortSignal):
   }
 }
 
-function httpStatus(url: string, signal: AbortSignal): Promise<number> {
+/** `http.request`'s createConnection over the check's own `connect` (a tunnel, a proxy). */
+function connectionVia(via: HealthCheckConnect, url: URL) {
+  const target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) };
+  return (_options: unknown, done: (error: Error | null, socket?: Duplex) => void): undefined => {
+    Promise.resolve()
+      .then(() => via(target))
+      .then(
+        (stream) => done(null, stream),
+        (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+      );
+    return undefined;
+  };
+}
+
+function httpStatus(url: string, signal: AbortSignal, via?: HealthCheckConnect): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', signal }, (res) => {
+    const options = via
+      ? { method: 'GET', signal, createConnection: connectionVia(via, new URL(url)) as never }
+      : { method: 'GET', signal };
+    const req = request(url, options, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
       res.on('error', reject);
@@ -89,7 +107,29 @@ function httpStatus(url: string, signal: AbortSignal): Promise<number> {
   });
 }
 
-function tcpConnect(host: string, port: number, signal: AbortSignal): Promise<void> {
+async function tcpConnect(
+  host: string,
+  port: number,
+  signal: AbortSignal,
+  via?: HealthCheckConnect,
+): Promise<void> {
+  if (via) {
+    // through a tunnel or proxy, "connected" means the far side opened the connection
+    const opening = Promise.resolve(via({ host, port }));
+    opening.then(
+      (s) => signal.aborted && s.destroy(),
+      () => undefined,
+    );
+    const stream = await Promise.race([
+      opening,
+      new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+    ]);
+    stream.destroy();
+    return;
+  }
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     const onAbort = () => {

@@ -75,6 +75,7 @@ export { viewService } from './snapshot.js';
 export type {
   FailurePolicy,
   HealthCheck,
+  HealthCheckConnect,
   HealthCheckContext,
   LockOptions,
   ReplaceMode,

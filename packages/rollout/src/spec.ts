@@ -1,4 +1,5 @@
 /** What the caller wants: the RolloutSpec and its option types. */
+import type { Duplex } from 'node:stream';
 import type { Machine, UnitOption } from '@fleet-service/fleet-client';
 import type { LockInfo } from './snapshot.js';
 
@@ -32,6 +33,13 @@ export interface HealthCheckContext {
 }
 
 /**
+ * Opens the connection of an HTTP or TCP health check to `host:port` (as the expanded template
+ * says), e.g. through the SSH tunnel or SOCKS proxy fleet is reached by, since machine IPs are
+ * often reachable only from inside the cluster: fleet-client's `createSshTunnel(…).dial`.
+ */
+export type HealthCheckConnect = (target: { host: string; port: number }) => Duplex | Promise<Duplex>;
+
+/**
  * A per-instance health check, run once an instance is systemd-active for the stability window.
  * `url` and `host` are templates: `{ip}` (the machine's primaryIP), `{index}`, `{machineID}`, `{name}`.
  * Checks only ever connect to the address the template expands to.
@@ -45,6 +53,8 @@ export type HealthCheck =
       expectStatus?: number;
       /** Per attempt. @default 2_000 */
       timeoutMs?: number;
+      /** How to open the connection. @default a direct TCP connection */
+      connect?: HealthCheckConnect;
     }
   | {
       kind: 'tcp';
@@ -54,6 +64,8 @@ export type HealthCheck =
       port: number;
       /** Per attempt. @default 2_000 */
       timeoutMs?: number;
+      /** How to open the connection. @default a direct TCP connection */
+      connect?: HealthCheckConnect;
     }
   | {
       kind: 'callback';

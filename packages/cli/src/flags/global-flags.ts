@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { connectionFlags } from './connection-flags.js';
 import { type DurationBounds, parseDuration } from './duration.js';
 
 /** A duration flag (`90s`, `10m`, bare seconds) parsed to milliseconds by the one parser. */
@@ -91,4 +92,5 @@ export const globalFlags = {
     helpGroup: 'GLOBAL',
     parse: async (input) => parseDuration(input, 'timeout', { minMs: 1, maxMs: 86_400_000 }),
   })(),
+  ...connectionFlags,
 };

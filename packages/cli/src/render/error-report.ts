@@ -144,6 +144,18 @@ function hintFor(code: string, err: Error, ctx: ErrorHintContext): string | unde
     case 'ERR_FLEET_UNREACHABLE':
     case 'ERR_FLEET_TIMEOUT':
       return `check --endpoint / FLEETCTL_ENDPOINT (now ${ctx.endpoint ?? 'unix:///var/run/fleet.sock'}) and that fleetd is running`;
+    case 'ERR_TUNNEL_UNREACHABLE':
+      return 'check --tunnel / FLEETCTL_TUNNEL (HOST[:PORT]) and that sshd runs there; --ssh-timeout allows a slower handshake';
+    case 'ERR_TUNNEL_AUTH':
+      return 'fs offers the keys of ssh-agent (SSH_AUTH_SOCK) and of --ssh-identity-file, as --ssh-username (default core)';
+    case 'ERR_TUNNEL_HOST_KEY_UNKNOWN':
+      return 'check the fingerprint on the machine, then add the line above to the known_hosts file (--known-hosts-file)';
+    case 'ERR_TUNNEL_HOST_KEY_CHANGED':
+      return 'do not go on until you know why the key changed';
+    case 'ERR_TUNNEL_REMOTE_SOCKET':
+      return `the endpoint is as seen from the tunnel host: check --endpoint (now ${ctx.endpoint ?? 'unix:///var/run/fleet.sock'}) and that fleetd runs there`;
+    case 'ERR_SOCKS_PROXY':
+      return 'check --socks-proxy / FS_SOCKS_PROXY and that the proxy (e.g. ssh -N -D 127.0.0.1:1080 core@HOST) runs';
     case 'ERR_FLEET_UNAVAILABLE':
       return 'fleetd answers but is not serving (it cannot reach etcd, or is starting); fs retried within its time budget — check etcd and fleetd, then run the same command again';
     case 'ERR_ROLLOUT_ROLLBACK_FAILED':

@@ -5,7 +5,7 @@ import type { NotifyRequest } from '../flags/notify-flags.js';
 import type { OutputMode } from '../output/output-mode.js';
 import { planText } from '../render/plan-text.js';
 import { buildSpec, type SpecFlags } from './build-spec.js';
-import { type ConnectionSettings, checkIsFleet, createClient } from './connect.js';
+import { type ConnectionSettings, checkIsFleet, createClient, healthCheckConnect } from './connect.js';
 import { lockIdentity, runEngine } from './engine-run.js';
 import type { Session } from './session.js';
 import { checkServiceName, loadUnitFile } from './unit-file.js';
@@ -27,6 +27,10 @@ export async function prepareCreate(
   const spec = buildSpec(service, unitFile, flags);
   await checkSpec(spec);
   const api = await createClient(settings);
+  // health checks reach the machines the way fleet is reached: through the tunnel or proxy
+  const connect = await healthCheckConnect(settings);
+  if (connect && spec.healthChecks)
+    spec.healthChecks = spec.healthChecks.map((c) => (c.kind === 'callback' ? c : { ...c, connect }));
   return { spec, api };
 }
 
