@@ -123,6 +123,30 @@ describe.runIf(cliIsBuilt() && mode === 'run')('fs through a real sshd (--tunnel
     expect(sshd.log()).toMatch(/server_request_direct_streamlocal: /);
   });
 
+  it('fs apply --tunnel: the whole desired state and its health checks through the one SSH connection', async () => {
+    writeFileSync(
+      join(t.dir, 'api@.service'),
+      '[Unit]\nDescription=api %i\n\n[Service]\nEnvironment=DOCKER_APP_VERSION=latest\nExecStart=/usr/bin/api\n',
+    );
+    const file = join(t.dir, 'services.yaml');
+    writeFileSync(
+      file,
+      `defaults:\n  minHealthy: 60ms\n  pollInterval: 20ms\n  healthChecks:\n    - http: http://{ip}:${health.port}/health\nservices:\n  - name: api@.service\n    version: "7"\n    count: 2\n`,
+    );
+    const tcpip = () => (sshd.log().match(/server_request_direct_tcpip: .*port \d+/g) ?? []).length;
+    const [logins, hits, dialled] = [sshd.logins(), health.hits(), tcpip()];
+    const run = await runCli(['apply', file, '--tunnel', sshd.address, ...sshFlags(), '--json'], {
+      env: env(),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const apis = t.sim.cluster.units().filter((u) => /^api@\d+\.service$/.test(u.name));
+    expect(apis.map((u) => u.desiredState)).toEqual(['launched', 'launched']);
+    expect(sshd.logins() - logins).toBe(1);
+    expect(health.hits() - hits).toBeGreaterThanOrEqual(2);
+    // the health checks went through the tunnel too (sshd opened direct-tcpip channels for them)
+    expect(tcpip() - dialled).toBeGreaterThanOrEqual(2);
+  });
+
   it('FLEETCTL_TUNNEL with ssh-agent (SSH_AUTH_SOCK), no identity file', async () => {
     const agent = await startAgent(sshd.dir, sshd.identityFile);
     try {

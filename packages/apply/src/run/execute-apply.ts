@@ -37,6 +37,8 @@ export interface ExecuteApplyDeps {
   lock?: LockOptions;
   host?: string;
   pid?: number;
+  /** How HTTP and TCP health checks reach the machines (an SSH tunnel, a SOCKS proxy). @default direct */
+  healthCheckConnect?: ServiceRunDeps['healthCheckConnect'];
   /** Services whose drift is only reported (watch with revertDrift false): skipped. */
   skip?: ReadonlyMap<string, ServiceOutcome['outcome']>;
 }
@@ -85,6 +87,7 @@ export async function executeApply(plan: ApplyPlan, deps: ExecuteApplyDeps): Pro
           ...(deps.lock ? { lock: deps.lock } : {}),
           ...(deps.host ? { host: deps.host } : {}),
           ...(deps.pid ? { pid: deps.pid } : {}),
+          ...(deps.healthCheckConnect ? { healthCheckConnect: deps.healthCheckConnect } : {}),
         });
         if (outcome.failureClass) {
           failedOnce = true;

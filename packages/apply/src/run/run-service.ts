@@ -11,6 +11,7 @@ import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-cli
 import {
   classifyError,
   type HealthCheck,
+  type HealthCheckConnect,
   type LockHandle,
   type LockOptions,
   lockService,
@@ -41,6 +42,8 @@ export interface ServiceRunDeps {
   /** Shown in the locks. */
   host?: string;
   pid?: number;
+  /** How HTTP and TCP health checks reach the machines (an SSH tunnel, a SOCKS proxy). @default direct */
+  healthCheckConnect?: HealthCheckConnect;
 }
 
 export async function runService(sp: ServicePlan, deps: ServiceRunDeps): Promise<ServiceOutcome> {
@@ -72,8 +75,12 @@ export async function runService(sp: ServicePlan, deps: ServiceRunDeps): Promise
       startedAt: clock.now(),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.onEvent ? { onEvent: deps.onEvent } : {}),
-      ...(healthChecks && healthChecks.length > 0 ? { healthChecks } : {}),
+      ...(healthChecks && healthChecks.length > 0 ? { healthChecks: viaConnect(healthChecks) } : {}),
     });
+  };
+  const viaConnect = (checks: readonly HealthCheck[]): readonly HealthCheck[] => {
+    const connect = deps.healthCheckConnect;
+    return connect ? checks.map((c) => (c.kind === 'callback' ? c : { ...c, connect })) : checks;
   };
   const outcome = (o: Omit<ServiceOutcome, 'service' | 'action' | 'durationMs'>): ServiceOutcome => ({
     service: sp.service,

@@ -64,9 +64,4 @@ export const applyFlags = {
     bounds: { minMs: 0, maxMs: 60_000 },
     hidden: true,
   }),
-  'socks-proxy': Flags.string({
-    summary: 'SOCKS5 proxy for fleet (coco: -socksProxy); not supported yet',
-    helpValue: 'HOST:PORT',
-    hidden: true,
-  }),
 };

@@ -19,7 +19,12 @@ import type { OutputMode } from '../output/output-mode.js';
 import { applyEventLine, applyPlanText, applySummaryText } from '../render/apply-text.js';
 import { stamp } from '../render/event-lines.js';
 import { UsageError } from '../usage-error.js';
-import { type ConnectionSettings, checkIsFleet, createClient } from './connect.js';
+import {
+  type ConnectionSettings,
+  checkIsFleet,
+  createClient,
+  healthCheckConnect as healthCheckConnectFor,
+} from './connect.js';
 import { lockIdentity } from './engine-run.js';
 import { handleInterrupts, type InterruptHandle } from './interrupt.js';
 
@@ -37,7 +42,6 @@ export interface ApplyFlags {
   'revert-drift'?: boolean;
   'steal-lock'?: boolean;
   'lock-settle'?: number | undefined;
-  'socks-proxy'?: string | undefined;
   notify?: string[] | undefined;
   'notify-on'?: string | undefined;
   'notify-timeout'?: number | undefined;
@@ -56,10 +60,6 @@ export interface ApplyRun {
 
 /** Checks that need nothing but the flags. */
 export function checkApplyFlags(file: string | undefined, flags: ApplyFlags): void {
-  if (flags['socks-proxy'])
-    throw new UsageError('-socksProxy / --socks-proxy is not supported yet', {
-      hint: 'open an SSH tunnel to the fleet API and pass its local address as --endpoint',
-    });
   if (!file && !flags['root-uri'])
     throw new UsageError('name services.yaml (FILE) or a root URI (--root-uri / -rootURI) that holds it');
   const dry = flags['dry-run'] || flags.plan;
@@ -111,6 +111,8 @@ export async function runApply(run: ApplyRun): Promise<{ result?: ApplyResult; w
   };
   try {
     const api = await createClient(run.settings);
+    // health checks reach the machines the way fleet is reached: through the tunnel or proxy
+    const healthCheckConnect = await healthCheckConnectFor(run.settings);
     const deps = {
       api,
       signal: interrupts.signal,
@@ -123,6 +125,7 @@ export async function runApply(run: ApplyRun): Promise<{ result?: ApplyResult; w
       }),
       host: hostname(),
       pid: process.pid,
+      ...(healthCheckConnect ? { healthCheckConnect } : {}),
       // each service's outcome goes to the --notify targets as soon as it is known
       onServiceDone: (outcome: ServiceOutcome) => {
         void notify?.serviceDone({
