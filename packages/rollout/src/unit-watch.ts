@@ -23,6 +23,8 @@ export interface WatchContext {
   machine: (id: string) => Promise<Machine | undefined>;
   /** Transition times seen so far in this rollout, to poll when the next one is due; none: every interval. */
   pace?: TransitionPace;
+  /** Told every `/state?unitName=` answer a wait got (the capacity gate's shared view takes them). */
+  seen?: (unit: string, states: readonly UnitState[]) => void;
 }
 
 /** `nextAt` for a poll that started at `t` of a wait for `kind` that started at `start`. */
@@ -141,6 +143,7 @@ export async function waitRunning(
         return { done: false, seen: describe(u), ...pace(t) };
       }
       const states = await api.listUnitStates({ unitName: target.unit }, { signal: ctx.signal });
+      ctx.seen?.(target.unit, states);
       const s = states.find((x) => x.machineID === u.machineID);
       seen(u, s);
       if (!s || s.hash !== target.hash) {
@@ -257,6 +260,7 @@ export async function waitGone(ctx: WatchContext, unit: string): Promise<void> {
     poll: async () => {
       const t = ctx.clock.now();
       const states = await ctx.api.listUnitStates({ unitName: unit }, { signal: ctx.signal });
+      ctx.seen?.(unit, states);
       if (states.length === 0) {
         ctx.pace?.record('gone', ctx.clock.now() - start);
         return { done: true, value: undefined };
