@@ -83,7 +83,7 @@ export interface AcquireOptions {
    * @default none: an unexpired lock is held until it expires
    */
   isHolderAlive?: (holder: LockInfo) => boolean;
-  /** How often the holder re-reads the lock while running. @default min(ttl/3, 2_000) */
+  /** How often the holder re-reads the lock while running (and at most how often before a batch). @default min(ttl/3, 5_000) */
   checkEveryMs?: number;
   signal?: AbortSignal;
   onEvent?: (e: RolloutEvent) => void;
@@ -188,7 +188,7 @@ export async function acquireLock(
   };
 
   // Re-check often (one GET), rewrite the expiry every ttl/3.
-  const checkEvery = Math.max(1, Math.min(Math.floor(ttl / 3), o.checkEveryMs ?? 2_000));
+  const checkEvery = Math.max(1, Math.min(Math.floor(ttl / 3), o.checkEveryMs ?? 5_000));
   const refresher = (async () => {
     while (!stop.signal.aborted && !lost) {
       await clock.sleep(checkEvery, stop.signal).catch(() => {});

@@ -25,7 +25,7 @@ export async function reobserve(
   const { signal } = opts;
   const record = await readRecord(api, service, signal);
   if (before.lock || !sameRecord(record, before.record))
-    return observeCluster(api, service, signal ? { signal } : {});
+    return observeCluster(api, service, { ...(signal ? { signal } : {}), machines: false });
   const scheduled = before.units.filter((u) => !parseUnitName(u.name).isTemplate);
   // the first look's unrelated units may have entries too: price the listing from the cluster's size
   const launched = Math.max(launchedIn(before.units), opts.clusterUnits);

@@ -118,7 +118,8 @@ export async function rollout(spec: RolloutSpec, deps: RolloutDeps): Promise<Rol
   let snapshot: ClusterSnapshot;
   try {
     // observe and plan without the lock: a rerun with nothing to do writes nothing
-    first = await observeClusterState(deps.api, { ...signal, services: [spec.service] });
+    // no /machines: planning does not use them (health checks look machines up when they run)
+    first = await observeClusterState(deps.api, { ...signal, services: [spec.service], machines: false });
     snapshot = snapshotOf(first, spec.service);
     plan = planRollout(spec, snapshot);
     assertNoOutage(spec, plan.count);

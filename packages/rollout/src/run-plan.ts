@@ -268,6 +268,7 @@ async function rollBack(run: Run, forward: StepsRun, cause: unknown): Promise<ne
   try {
     const snapshot = await observeCluster(deps.api, plan.service, {
       ...(deps.lock ? { signal: deps.lock.signal } : {}),
+      machines: false,
     });
     back = planRollback(plan, snapshot);
     const onEvent = tagEvents(deps.onEvent, {

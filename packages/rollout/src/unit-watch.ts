@@ -91,7 +91,7 @@ export async function waitRunning(
   };
 
   const launchStart = clock.now();
-  await waitUntil<Unit>({
+  const launchedUnit = await waitUntil<Unit>({
     ...common,
     phase: 'launched',
     waitedFor: 'launched on a machine',
@@ -124,6 +124,12 @@ export async function waitRunning(
   let lastCheckFailure = '';
   /** Before the unit is first seen active: poll densely when that is due (never skipping: `failed` must show at once). */
   let pace = (t: number) => paced(ctx, 'active', healthyStart, t, false);
+  /**
+   * The unit as last read, while `/state` keeps confirming it (active, the hash, on its machine):
+   * then it is not read again (a move, a stop or a destroy shows in `/state` first, and the next
+   * poll reads the unit again). Starts as the launched wait's last read.
+   */
+  let known: Unit | undefined = launchedUnit;
   return waitUntil<{ machineID: string }>({
     ...common,
     phase: 'healthy',
@@ -131,7 +137,8 @@ export async function waitRunning(
     timeoutMs: settings.timeouts.healthy,
     poll: async () => {
       const t = clock.now();
-      const u = await api.getUnit(target.unit, { signal: ctx.signal });
+      const u = known ?? (await api.getUnit(target.unit, { signal: ctx.signal }));
+      known = undefined;
       if (!u)
         throw new InstanceFailedError({
           unit: target.unit,
@@ -203,6 +210,7 @@ export async function waitRunning(
       }
       activeSeenAt = now;
       healthySince ??= now;
+      known = u;
       if (now - healthySince < settings.minHealthyMs) {
         return {
           done: false,
