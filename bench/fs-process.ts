@@ -18,6 +18,8 @@ export interface ProcessRun {
   wallMs: number;
   maxRssMiB: number;
   cpuMs: number;
+  /** Heap figures (MiB) at the highest RSS sampled. */
+  atPeakMiB: Record<string, number>;
 }
 
 export function cliIsBuilt(): boolean {
@@ -48,6 +50,7 @@ export async function measureNode(args: string[], env: Record<string, string> = 
       maxRssKb: number;
       userUs: number;
       systemUs: number;
+      atPeakMiB: Record<string, number>;
     };
     return {
       code,
@@ -56,6 +59,7 @@ export async function measureNode(args: string[], env: Record<string, string> = 
       wallMs,
       maxRssMiB: usage.maxRssKb / 1024,
       cpuMs: (usage.userUs + usage.systemUs) / 1000,
+      atPeakMiB: usage.atPeakMiB,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

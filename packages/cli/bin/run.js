@@ -12,10 +12,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { normalizeArgv } from '../dist/argv.js';
 import { cachedHelp, helpCacheKey } from '../dist/help/help-cache.js';
 import { helpMemoDir, helpMemoFile, readHelpMemo, rememberHelp } from '../dist/help/help-memo.js';
 import { oclifPlatform } from '../dist/help/oclif-platform.js';
+
+// V8 grows the heap lazily by default (a 1,000-instance update: ~150 MiB of RSS for ~12 MiB of live
+// data); favouring size keeps fs's peak RSS under 100 MiB for a few per cent more CPU
+setFlagsFromString('--optimize-for-size');
+setFlagsFromString('--max-semi-space-size=1');
 
 const args = normalizeArgv(process.argv.slice(2));
 const cache = readCache();
