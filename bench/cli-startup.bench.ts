@@ -36,7 +36,7 @@ const memoDir = mkdtempSync(join(tmpdir(), 'fs-bench-help-'));
 const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
 
 function time(v: Variant): number {
-  const env = { ...process.env, FS_HELP_CACHE_DIR: memoDir, ...v.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, FS_HELP_CACHE_DIR: memoDir, ...v.env };
   if (!v.pty) env.NO_COLOR = '1';
   const [cmd, args] = v.pty
     ? ['script', ['-qec', [v.cmd, ...v.args].map(quote).join(' '), '/dev/null']]
