@@ -134,7 +134,7 @@ describe('lock checks (issue 14)', () => {
     await lock.verify();
     await lock.verify();
     expect(gets()).toBe(before);
-    clock.advance(5_001);
+    await clock.advance(5_001);
     await lock.verify();
     expect(gets()).toBeGreaterThan(before);
     await lock.release();

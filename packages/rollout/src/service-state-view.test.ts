@@ -77,7 +77,7 @@ describe('the capacity gate’s view of the service', () => {
     // the next take-down in the same interval is answered by the same reads
     expect(await view.fill('web@2.service', 98, () => false)).toBe(98);
     expect(filters).toHaveLength(1);
-    clock.advance(1_001);
+    await clock.advance(1_001);
     expect(view.others('web@2.service')).toBe(0);
     await view.fill('web@2.service', 98, () => false);
     expect(filters).toHaveLength(2);
