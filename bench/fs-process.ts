@@ -1,8 +1,9 @@
-// Runs the built `fs` (packages/cli/bin/run.js) or `node -e 0` as a child process and measures
+// Runs the built `fs` (packages/cli/bin/run.js, by its `#!` line, as the npm bin runs it) or
+// `node -e 0` as a child process and measures
 // that process alone: wall time, peak RSS and CPU from its own process.resourceUsage() (the
 // preload bench/report-usage.cjs writes them at exit). The simulator stays in the bench's process.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,25 +27,38 @@ export function cliIsBuilt(): boolean {
   return existsSync(join(here, '..', 'packages', 'cli', 'dist', 'oclif-bundle.cjs'));
 }
 
-/** `node [--require preload] ARGS` with stdout and stderr collected. */
-export async function measureNode(args: string[], env: Record<string, string> = {}): Promise<ProcessRun> {
+/** `node ARGS` (the preload comes through NODE_OPTIONS) with stdout and stderr collected. */
+export function measureNode(args: string[], env: Record<string, string> = {}): Promise<ProcessRun> {
+  return measure(process.execPath, args, env);
+}
+
+/** `CMD ARGS` (a node program: the preload comes through NODE_OPTIONS) with stdout and stderr collected. */
+async function measure(cmd: string, args: string[], env: Record<string, string>): Promise<ProcessRun> {
   const dir = mkdtempSync(join(tmpdir(), 'fs-bench-'));
   const usageFile = join(dir, 'usage.json');
   try {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--require', preload, ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...env, FS_BENCH_USAGE_FILE: usageFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    // stdout goes to a file, as `fs … > out` would: writes to a file are synchronous, so a busy
+    // reader (this process also runs the simulator) cannot make fs hold its output in memory
+    const outFile = join(dir, 'stdout');
+    const out = openSync(outFile, 'w');
+    const child = spawn(cmd, args, {
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        ...env,
+        FS_BENCH_USAGE_FILE: usageFile,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim(),
+      },
+      stdio: ['ignore', out, 'pipe'],
     });
-    let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
+    child.stderr?.on('data', (c: Buffer) => {
       stderr += c.toString('utf8');
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    closeSync(out);
+    const stdout = readFileSync(outFile, 'utf8');
     const wallMs = performance.now() - t0;
     const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as {
       maxRssKb: number;

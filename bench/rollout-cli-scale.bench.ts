@@ -28,7 +28,7 @@ async function update(unrelated: number): Promise<{ fs: ProcessRun; transitionMs
   const sim = await startFleetSim({ machines: 10, speed: SPEED, seed: 7 });
   const dir = mkdtempSync(join(tmpdir(), 'fs-bench-cli-'));
   try {
-    const api = createFleetClient({ endpoint: sim.endpoint });
+    const api = createFleetClient({ endpoint: sim.endpoint, timeout: { request: 60_000 } });
     await addUnrelatedUnits(api, unrelated);
     await rollout(
       {
@@ -36,7 +36,7 @@ async function update(unrelated: number): Promise<{ fs: ProcessRun; transitionMs
         unitFile: unitFile('1'),
         count: N,
         maxUnavailable: BATCH,
-        maxParallel: 200,
+        maxParallel: 50,
         minHealthyMs: 400,
         pollIntervalMs: 200,
       },
