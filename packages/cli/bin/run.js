@@ -15,7 +15,6 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { normalizeArgv } from '../dist/argv.js';
 import { cachedHelp, helpCacheKey } from '../dist/help/help-cache.js';
-import { helpMemoDir, helpMemoFile, readHelpMemo, rememberHelp } from '../dist/help/help-memo.js';
 import { oclifPlatform } from '../dist/help/oclif-platform.js';
 
 // V8 grows the heap lazily by default (a 1,000-instance update: ~150 MiB of RSS for ~12 MiB of live
@@ -25,7 +24,7 @@ setFlagsFromString('--max-semi-space-size=1');
 
 const args = normalizeArgv(process.argv.slice(2));
 const cache = readCache();
-const text = process.stdout.isTTY ? helpInTerminal() : helpFromCache();
+const text = process.stdout.isTTY ? await helpInTerminal() : helpFromCache();
 if (text !== undefined) {
   process.stdout.write(text);
 } else {
@@ -51,11 +50,13 @@ function readCache() {
 }
 
 /** In a terminal: the help oclif rendered for the same request, width and colours (src/help/help-memo.ts). */
-function helpInTerminal() {
+async function helpInTerminal() {
   const key = cache?.format === 1 ? helpCacheKey(args, (k) => Object.hasOwn(cache.texts, k)) : undefined;
-  const dir = key === undefined ? undefined : helpMemoDir(process.env);
+  if (key === undefined) return undefined;
+  const { helpMemoDir, helpMemoFile, readHelpMemo, rememberHelp } = await import('../dist/help/help-memo.js');
+  const dir = helpMemoDir(process.env);
   const platform = oclifPlatform();
-  if (key === undefined || dir === undefined || platform === undefined) return undefined;
+  if (dir === undefined || platform === undefined) return undefined;
   const file = helpMemoFile(dir, key, {
     env: process.env,
     nameVersion: cache.nameVersion,

@@ -13,7 +13,6 @@
  *
  * This module imports only node builtins: `bin/run.js` and the binary load it before oclif.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -60,8 +59,15 @@ export function helpMemoFile(dir: string, key: string, ctx: TerminalHelpContext)
     ctx.arch,
     ctx.nodeVersion,
   ];
-  const digest = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
-  return join(dir, `help-${digest}.txt`);
+  return join(dir, `help-${fnv1a(parts.join('\u0000'))}.txt`);
+}
+
+/** 64-bit FNV-1a of `text` as 16 hex digits (no node:crypto: it costs start-up time). */
+function fnv1a(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let k = 0; k < text.length; k++)
+    h = BigInt.asUintN(64, (h ^ BigInt(text.charCodeAt(k))) * 0x100000001b3n);
+  return h.toString(16).padStart(16, '0');
 }
 
 /** The remembered text, or undefined. */
