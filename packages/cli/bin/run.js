@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `fs` for npm installs. The old fs took global flags BEFORE the command
 // (`fs --fleetctl-endpoint URL --timeout 600 create web web.service`); oclif does not, so argv is
-// normalised first: here for the old globals (dist/argv.js is tiny and imports nothing), and in
+// normalised first: here for the old globals (dist/fast-path.js: one bundled file of node
+// builtins only, with the help fast path), and in
 // runBundled for every flag of every command, where an unknown command is reported too.
 // A plain help request (`--help`, `-h`, `help`, with or without one command, stdout not a
 // terminal) is answered from dist/help-cache.json, rendered by oclif at build time, without
@@ -13,9 +14,16 @@ import { arch } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { normalizeArgv } from '../dist/argv.js';
-import { cachedHelp, helpCacheKey } from '../dist/help/help-cache.js';
-import { oclifPlatform } from '../dist/help/oclif-platform.js';
+import {
+  cachedHelp,
+  helpCacheKey,
+  helpMemoDir,
+  helpMemoFile,
+  normalizeArgv,
+  oclifPlatform,
+  readHelpMemo,
+  rememberHelp,
+} from '../dist/fast-path.js';
 
 // V8 grows the heap lazily by default (a 1,000-instance update: ~150 MiB of RSS for ~12 MiB of live
 // data); favouring size keeps fs's peak RSS under 100 MiB for a few per cent more CPU
@@ -24,7 +32,7 @@ setFlagsFromString('--max-semi-space-size=1');
 
 const args = normalizeArgv(process.argv.slice(2));
 const cache = readCache();
-const text = process.stdout.isTTY ? await helpInTerminal() : helpFromCache();
+const text = process.stdout.isTTY ? helpInTerminal() : helpFromCache();
 if (text !== undefined) {
   process.stdout.write(text);
 } else {
@@ -50,10 +58,9 @@ function readCache() {
 }
 
 /** In a terminal: the help oclif rendered for the same request, width and colours (src/help/help-memo.ts). */
-async function helpInTerminal() {
+function helpInTerminal() {
   const key = cache?.format === 1 ? helpCacheKey(args, (k) => Object.hasOwn(cache.texts, k)) : undefined;
   if (key === undefined) return undefined;
-  const { helpMemoDir, helpMemoFile, readHelpMemo, rememberHelp } = await import('../dist/help/help-memo.js');
   const dir = helpMemoDir(process.env);
   const platform = oclifPlatform();
   if (dir === undefined || platform === undefined) return undefined;
