@@ -1,78 +1,144 @@
-// Requests per replaced instance with 0 and FS_BENCH_UNRELATED (default 10,000, the issue's
-// size; smaller for a quick run) unrelated units in the cluster, against the old fs's pattern (every 0.5 s: all pages of
-// /units and /state) computed for the same runs. Goal: identical per-instance cost with and without.
+// Requests fs makes, three ways:
+// 1. the capacity check does not grow with N: requests per replaced instance at N =
+//    FS_BENCH_REQUESTS_BIG (default 100) ÷ at N = 10, batch 1, 10 machines (library on the
+//    simulator's ManualClock, so the count does not depend on machine load). Goal ≤ 1.5.
+// 2. against the ORIGINAL Python fs's measured figures (issue 14): a 3-instance update on an empty
+//    cluster (it made 73–78) and with 500 unrelated units (181–202), by the built `fs create` in
+//    its own process against a simulator at FS_BENCH_PY_SPEED (default 1, fleet's own timings),
+//    counted from the simulator's request log. Goal: ≤ 60 requests (60/73 of the Python figure).
+// 3. per replaced instance with FS_BENCH_UNRELATED (default 2,000) unrelated units ÷ with none
+//    (the cluster's size must not show in the per-instance cost). Goal ≤ 1.05.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFleetClient, serializeUnitFile } from '@fleet-service/fleet-client';
+import { startFleetSim } from '@fleet-service/fleet-sim';
 import { rollout } from '@fleet-service/rollout';
-import { addUnrelatedUnits, oldFsRequests, SETTINGS, simOnManualClock, unitFile } from './rollout-helpers.js';
+import { cliIsBuilt, runFs } from './fs-process.js';
+import { addUnrelatedUnits, SETTINGS, simOnManualClock, unitFile } from './rollout-helpers.js';
 import type { BenchResult } from './run.js';
 
-const N = Number(process.env.FS_BENCH_REQUESTS_N ?? 10);
-const UNRELATED = Number(process.env.FS_BENCH_UNRELATED ?? 10_000);
+const BIG = Number(process.env.FS_BENCH_REQUESTS_BIG ?? 100);
+const UNRELATED = Number(process.env.FS_BENCH_UNRELATED ?? 2_000);
+const PY_SPEED = Number(process.env.FS_BENCH_PY_SPEED ?? 1);
+/** The original fs's measured requests for a 3-instance update (issue 14). */
+const PYTHON = { empty: [73, 78], unrelated500: [181, 202] } as const;
 
-async function run(unrelated: number) {
-  const { sim, api, clock } = await simOnManualClock(5);
+/** Update N running instances, batch 1, on 10 machines; requests per replaced instance. */
+async function perReplaced(n: number, unrelated = 0) {
+  const { sim, api, clock } = await simOnManualClock(10);
   try {
     await addUnrelatedUnits(api, unrelated);
     await rollout(
-      { service: 'web', unitFile: unitFile('1'), count: N, maxUnavailable: 5, ...SETTINGS },
+      {
+        service: 'web',
+        unitFile: unitFile('1'),
+        count: n,
+        maxUnavailable: 25,
+        allowOutage: true,
+        ...SETTINGS,
+      },
       { api, clock },
     );
     const before = sim.cluster.requests.length;
-    const t0 = clock.now();
     const result = await rollout(
-      { service: 'web', unitFile: unitFile('2'), count: N, ...SETTINGS, pollIntervalMs: 1_000 },
+      { service: 'web', unitFile: unitFile('2'), count: n, ...SETTINGS, pollIntervalMs: 1_000 },
       { api, clock },
     );
     const log = sim.cluster.requests.slice(before);
-    const listPages = log.filter((r) => r.method === 'GET' && /\/units$/.test(r.path)).length;
-    const units = sim.cluster.units().length;
-    const states = sim.cluster.unitStates().length;
+    const states = log.filter((r) => r.method === 'GET' && /\/state/.test(r.path)).length;
+    // the /units listing is per run (fleet has no per-service filter), not per instance
+    const listing = log.filter((r) => r.method === 'GET' && /\/units$/.test(r.path)).length;
+    const per = (x: number) => x / result.replaced.length;
     return {
-      replaced: result.replaced.length,
-      requests: log.length,
-      listPages,
-      old: oldFsRequests(clock.now() - t0, units, states),
+      requests: per(log.length - listing),
+      states: per(states),
+      listing,
+      units: sim.cluster.units().length,
     };
   } finally {
     await sim.close();
   }
 }
 
+/** `fs create web web.service --count 3` in its own process against a real-clock simulator. */
+async function pythonComparison(unrelated: number) {
+  const sim = await startFleetSim({ machines: 3, speed: PY_SPEED, seed: 7 });
+  const dir = mkdtempSync(join(tmpdir(), 'fs-bench-py-'));
+  try {
+    const api = createFleetClient({ endpoint: sim.endpoint });
+    await addUnrelatedUnits(api, unrelated);
+    const file = join(dir, 'web.service');
+    writeFileSync(file, serializeUnitFile(unitFile('1')));
+    const before = sim.cluster.requests.length;
+    await runFs(['create', 'web', file, '--count', '3', '--endpoint', sim.endpoint, '-o', 'json']);
+    const log = sim.cluster.requests.slice(before);
+    return {
+      requests: log.length,
+      unitsPages: log.filter((r) => r.method === 'GET' && /\/units$/.test(r.path)).length,
+      writes: log.filter((r) => r.method !== 'GET').length,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await sim.close();
+  }
+}
+
 export default async function bench(): Promise<BenchResult[]> {
-  const small = await run(0);
-  const big = await run(UNRELATED);
-  const per = (r: typeof small) => r.requests / r.replaced;
-  const perWaits = (r: typeof small) => (r.requests - r.listPages) / r.replaced;
-  return [
-    {
-      name: `requests per replaced instance, ${UNRELATED} unrelated units vs 0`,
-      ratio: per(big) / per(small),
-      baseline: 'fs with N unrelated units ÷ fs with none (all requests)',
-      goal: '1 (identical)',
-      detail: { perInstance0: per(small), perInstanceBig: per(big), observePagesBig: big.listPages },
+  const out: BenchResult[] = [];
+  const small = await perReplaced(10);
+  const big = await perReplaced(BIG);
+  out.push({
+    name: `requests per replaced instance, N=${BIG} vs N=10 (batch 1, capacity check)`,
+    ratio: big.requests / small.requests,
+    baseline: 'per replaced instance at N ÷ at N=10, same run (the per-run /units listing aside)',
+    goal: '≤ 1.5',
+    max: 1.5,
+    detail: {
+      perInstance10: +small.requests.toFixed(1),
+      [`perInstance${BIG}`]: +big.requests.toFixed(1),
+      stateReads10: +small.states.toFixed(1),
+      [`stateReads${BIG}`]: +big.states.toFixed(1),
     },
-    {
-      name: 'requests per replaced instance excluding the one observation',
-      ratio: perWaits(big) / perWaits(small),
-      baseline: 'waits + mutations with unrelated units ÷ without',
-      goal: '1 (identical)',
-      detail: { perInstance0: perWaits(small), perInstanceBig: perWaits(big) },
+  });
+  if (cliIsBuilt()) {
+    for (const [label, unrelated, python] of [
+      ['empty cluster', 0, PYTHON.empty],
+      ['500 unrelated units', 500, PYTHON.unrelated500],
+    ] as const) {
+      const r = await pythonComparison(unrelated);
+      out.push({
+        name: `fs create --count 3, ${label}: requests vs the original Python fs`,
+        ratio: r.requests / python[0],
+        baseline: `fs's requests ÷ the Python fs's measured ${python[0]} (its range ${python[0]}–${python[1]})`,
+        goal: '≤ 60 requests',
+        max: 60 / python[0],
+        detail: { requests: r.requests, unitsListingPages: r.unitsPages, writes: r.writes, speed: PY_SPEED },
+      });
+    }
+  } else {
+    out.push({
+      name: 'requests vs the Python fs (packages/cli not built: build first)',
+      ratio: Number.NaN,
+      baseline: '-',
+      also: { built: false },
+    });
+  }
+  const none = await perReplaced(10, 0);
+  const many = await perReplaced(10, UNRELATED);
+  out.push({
+    name: `requests per replaced instance, ${UNRELATED} unrelated units vs none (N=10)`,
+    ratio: many.requests / none.requests,
+    baseline: 'per replaced instance with unrelated units ÷ without, same run',
+    goal: '≤ 1.05 (the cluster size does not show per instance); the /units listing exactly once',
+    max: 1.05,
+    also: { 'listing read once': many.listing === Math.floor(many.units / 100) + 1 },
+    detail: {
+      perInstance0: +none.requests.toFixed(2),
+      perInstanceBig: +many.requests.toFixed(2),
+      listingPagesBig: many.listing,
+      clusterUnits: many.units,
     },
-    {
-      name: `requests per replaced instance vs the old fs pattern, ${UNRELATED} unrelated units`,
-      ratio: big.requests / big.old,
-      baseline: 'fs ÷ old fs (0.5 s polls of every /units and /state page), same run',
-      detail: {
-        fs: big.requests,
-        oldFs: big.old,
-        fsPerInstance: per(big),
-        oldFsPerInstance: big.old / big.replaced,
-      },
-    },
-    {
-      name: 'requests vs the old fs pattern, no unrelated units',
-      ratio: small.requests / small.old,
-      baseline: 'fs ÷ old fs, same run',
-      detail: { fs: small.requests, oldFs: small.old },
-    },
-  ];
+  });
+  return out;
 }

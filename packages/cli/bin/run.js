@@ -1,22 +1,38 @@
 #!/usr/bin/env node
 // `fs` for npm installs. The old fs took global flags BEFORE the command
 // (`fs --fleetctl-endpoint URL --timeout 600 create web web.service`); oclif does not, so argv is
-// normalised first: here for the old globals (dist/argv.js is tiny and imports nothing), and in
+// normalised first: here for the old globals (dist/fast-path.js: one bundled file of node
+// builtins only, with the help fast path), and in
 // runBundled for every flag of every command, where an unknown command is reported too.
 // A plain help request (`--help`, `-h`, `help`, with or without one command, stdout not a
 // terminal) is answered from dist/help-cache.json, rendered by oclif at build time, without
-// loading oclif; everything else, and any doubt, goes to oclif (see src/help/help-cache.ts),
+// loading oclif; in a terminal, from what oclif rendered for the same request, width and colours
+// the first time (src/help/help-memo.ts); everything else, and any doubt, goes to oclif (see src/help/help-cache.ts),
 // loaded from dist/oclif-bundle.cjs (oclif and every command in one file) with its V8 code cache.
 import { existsSync, readFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normalizeArgv } from '../dist/argv.js';
-import { cachedHelp } from '../dist/help/help-cache.js';
-import { oclifPlatform } from '../dist/help/oclif-platform.js';
+import { setFlagsFromString } from 'node:v8';
+import {
+  cachedHelp,
+  helpCacheKey,
+  helpMemoDir,
+  helpMemoFile,
+  normalizeArgv,
+  oclifPlatform,
+  readHelpMemo,
+  rememberHelp,
+} from '../dist/fast-path.js';
+
+// V8 grows the heap lazily by default (a 1,000-instance update: ~150 MiB of RSS for ~12 MiB of live
+// data); favouring size keeps fs's peak RSS under 100 MiB for a few per cent more CPU
+setFlagsFromString('--optimize-for-size');
+setFlagsFromString('--max-semi-space-size=1');
 
 const args = normalizeArgv(process.argv.slice(2));
-const text = helpFromCache();
+const cache = readCache();
+const text = process.stdout.isTTY ? helpInTerminal() : helpFromCache();
 if (text !== undefined) {
   process.stdout.write(text);
 } else {
@@ -33,14 +49,36 @@ if (text !== undefined) {
   }
 }
 
-function helpFromCache() {
-  if (process.stdout.isTTY) return undefined; // oclif wraps to the terminal and may colour
-  let cache;
+function readCache() {
   try {
-    cache = JSON.parse(readFileSync(new URL('../dist/help-cache.json', import.meta.url), 'utf8'));
+    return JSON.parse(readFileSync(new URL('../dist/help-cache.json', import.meta.url), 'utf8'));
   } catch {
     return undefined; // not built (or built without the cache): oclif answers
   }
+}
+
+/** In a terminal: the help oclif rendered for the same request, width and colours (src/help/help-memo.ts). */
+function helpInTerminal() {
+  const key = cache?.format === 1 ? helpCacheKey(args, (k) => Object.hasOwn(cache.texts, k)) : undefined;
+  if (key === undefined) return undefined;
+  const dir = helpMemoDir(process.env);
+  const platform = oclifPlatform();
+  if (dir === undefined || platform === undefined) return undefined;
+  const file = helpMemoFile(dir, key, {
+    env: process.env,
+    nameVersion: cache.nameVersion,
+    columns: process.stdout.columns,
+    platform,
+    arch: arch(),
+    nodeVersion: process.version,
+  });
+  const known = readHelpMemo(file);
+  if (known === undefined) rememberHelp(file, dir);
+  return known;
+}
+
+function helpFromCache() {
+  if (cache === undefined) return undefined;
   return cachedHelp(cache, args, {
     env: process.env,
     stdoutIsTTY: false,

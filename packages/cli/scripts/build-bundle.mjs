@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build step: dist/oclif-bundle.cjs, oclif and every command in one CommonJS file (the same code
+// Build step: dist/fast-path.js (what bin/run.js loads first, one file) and dist/oclif-bundle.cjs, oclif and every command in one CommonJS file (the same code
 // the single binary runs, src/oclif-bundle.ts). bin/run.js loads it for everything the help
 // cache does not answer: one file to read instead of hundreds of modules to resolve.
 // Then dist/oclif-bundle.cache, its V8 code cache (src/bundle-loader.ts): a child process loads
@@ -29,6 +29,18 @@ await esbuild.build({
   ...bundleOptions(root),
   entryPoints: [join(root, 'src', 'oclif-bundle.ts')],
   outfile: bundle,
+});
+// the fast path bin/run.js loads first, as one ESM file (tsc wrote it as a module of re-exports)
+await esbuild.build({
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  entryPoints: [join(root, 'src', 'fast-path.ts')],
+  outfile: join(root, 'dist', 'fast-path.js'),
 });
 try {
   execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--make-cache'], { stdio: 'ignore' });

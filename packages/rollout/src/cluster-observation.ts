@@ -4,8 +4,10 @@
  * Cost: fleet has no name filter on `GET /units`, so an observation makes ONE whole-cluster read
  * (`listUnits`, every page), plus one `GET /machines` and the cached server version. `/state`:
  * for every unit, one whole-cluster `GET /state` (every page); or, with `services`, one
- * `GET /state?unitName=` per unit of those services (O(service), not O(cluster): what a single
- * rollout uses). Planning 50 services from one observation costs one listing, not 50.
+ * `GET /state?unitName=` per scheduled unit of those services (O(service), not O(cluster): what a
+ * single rollout uses) — or the `/state` listing when its pages are fewer than those reads (a big
+ * service in a small cluster). Planning
+ * 50 services from one observation costs one listing, not 50.
  */
 import type { FleetApi, Machine, Unit, UnitState } from '@fleet-service/fleet-client';
 import { parseUnitName } from './fleet-helpers.js';
@@ -38,6 +40,9 @@ export interface ObserveClusterOptions {
   machines?: boolean;
 }
 
+/** fleet's default page size (`token_limit`). */
+const STATE_PAGE = 100;
+
 /** Is `name` one of the service's own units (template, instance, `S.service`, `S@blue.service`)? */
 export function isServiceUnit(service: string, name: string): boolean {
   const p = parseUnitName(name);
@@ -59,11 +64,10 @@ export async function observeClusterState(
       return wanted.has(p.prefix) && p.type === 'service' && !p.isTemplate;
     });
     observation.services = [...wanted];
-    observation.states = (
-      await mapLimit(scheduled, opts.concurrency ?? 8, (u) =>
-        api.listUnitStates({ unitName: u.name }, { signal }),
-      )
-    ).flat();
+    observation.states = await readStatesOf(api, scheduled, launchedIn(units), {
+      ...(signal ? { signal } : {}),
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    });
   } else {
     observation.states = await api.listUnitStates({}, { signal });
   }
@@ -71,6 +75,33 @@ export async function observeClusterState(
   const version = await api.serverVersion({ signal });
   if (version !== undefined) observation.serverVersion = version;
   return observation;
+}
+
+/** Units that may have a `/state` entry (desiredState not inactive): prices the `/state` listing. */
+export function launchedIn(units: readonly Unit[]): number {
+  return units.reduce((n, u) => (u.desiredState === 'inactive' ? n : n + 1), 0);
+}
+
+/**
+ * The `/state` entries of `units`, the cheaper way: one `GET /state?unitName=` each, or the
+ * listing's ⌊launched / 100⌋ + 1 pages (`launched`: units in the cluster that may have an entry).
+ */
+export async function readStatesOf(
+  api: FleetApi,
+  units: readonly Unit[],
+  launched: number,
+  opts: { signal?: AbortSignal; concurrency?: number } = {},
+): Promise<UnitState[]> {
+  const { signal } = opts;
+  if (Math.floor(launched / STATE_PAGE) + 1 < units.length) {
+    const names = new Set(units.map((u) => u.name));
+    return (await api.listUnitStates({}, { signal })).filter(
+      (st) => st.name !== undefined && names.has(st.name),
+    );
+  }
+  return (
+    await mapLimit(units, opts.concurrency ?? 8, (u) => api.listUnitStates({ unitName: u.name }, { signal }))
+  ).flat();
 }
 
 /** Pure: one service's snapshot from an observation. Throws when the observation left out its `/state`. */

@@ -79,17 +79,34 @@ export type RolloutEventType = RolloutEvent['type'];
 /** A listener of events. */
 export type EventListener = (e: RolloutEvent) => void;
 
-/** Deep-freeze a JSON-like value (cloned first, so the engine's own objects stay mutable). */
-export function frozenCopy<T>(value: T): T {
-  return deepFreeze(structuredClone(value));
-}
+/**
+ * Frozen copies already made, by source object (and each copy by itself): a plan's steps are
+ * copied once per run, not once per event that carries them. Weak: nothing is kept alive by it.
+ * Only plain objects are shared this way (the engine never changes a plan, a step or a result once
+ * it was emitted); arrays are copied every time (cheaply: their items are shared).
+ */
+const copies = new WeakMap<object, object>();
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
+/**
+ * A deep-frozen copy of a JSON-like value: listeners can neither change the engine's own objects
+ * nor each other's. Emitting the `plan` and `done` events of 100,000 instances costs one copy of
+ * each step for the whole run (structuredClone + deep-freeze of the whole plan cost ~0.45 s per event).
+ */
+export function frozenCopy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let k = 0; k < value.length; k++) out[k] = frozenCopy(value[k]);
+    return Object.freeze(out) as T;
   }
-  return value;
+  const known = copies.get(value);
+  if (known) return known as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = frozenCopy((value as Record<string, unknown>)[key]);
+  Object.freeze(out);
+  copies.set(value, out);
+  copies.set(out, out);
+  return out as T;
 }
 
 /** An event as the engine's parts build it: without its time and tags (a tagged listener adds them). */

@@ -13,7 +13,7 @@
  * create step did not finish is destroyed again.
  *
  * Every take-down of a running instance passes the capacity gate (capacity-gate.ts): fresh /state
- * reads must show that N − maxUnavailable others still run.
+ * reads at most one poll interval old must show that N − maxUnavailable others still run.
  */
 import type { Clock, FleetApi, Machine } from '@fleet-service/fleet-client';
 import { createCapacityGate, isTakeDownCancelled } from './capacity-gate.js';
@@ -37,6 +37,8 @@ export interface ExecuteDeps {
   healthChecks?: readonly HealthCheck[];
   /** Checked before every batch; its signal cancels the waits when the lock is lost. */
   lock?: LockHandle;
+  /** Units in the whole cluster when it was observed: prices the capacity gate's `/state` listing. @default unknown */
+  clusterUnits?: number;
 }
 
 /** How a plan's execution ended. */
@@ -80,11 +82,15 @@ async function runBatches(plan: Plan, deps: ExecuteDeps, progress: ProgressClock
   };
   if (plan.newHash !== '') {
     // capacity first: every take-down is checked against what actually runs (capacity-gate.ts)
-    ctx.gate = createCapacityGate(ctx, {
+    const gate = createCapacityGate(ctx, {
       instances: instancesOf(plan),
+      machines: machinesOf(plan),
       guarantee: Math.max(0, plan.count - plan.settings.maxUnavailable),
       ...(deps.signal ? { abort: deps.signal } : {}),
+      ...(deps.clusterUnits !== undefined ? { clusterStates: deps.clusterUnits } : {}),
     });
+    ctx.gate = gate;
+    ctx.seen = (unit, states) => gate.seen(unit, states);
   }
   const byBatch = new Map<number, PlanStep[]>();
   for (const s of plan.steps) {
@@ -176,6 +182,13 @@ function instancesOf(plan: Plan): string[] {
   for (const s of plan.steps)
     if (s.role === 'instance' || s.role === 'surge' || s.role === 'extra') names.add(s.unit);
   return [...names];
+}
+
+/** The machine each instance was on when planned (replace and destroy steps name it). */
+function machinesOf(plan: Plan): Map<string, string> {
+  const machines = new Map<string, string>();
+  for (const s of plan.steps) if (s.machineID) machines.set(s.unit, s.machineID);
+  return machines;
 }
 
 /**

@@ -124,3 +124,19 @@ describe('lockState', () => {
     expect(lockState(info, 5_000)).toBe('expired');
   });
 });
+
+describe('lock checks (issue 14)', () => {
+  it('verify reads the lock at most once per check period, and again once it has passed', async () => {
+    const lock = await take({ checkEveryMs: 5_000 }).handle;
+    const gets = () =>
+      sim.cluster.requests.filter((r) => r.method === 'GET' && r.path.includes('fs-lock')).length;
+    const before = gets();
+    await lock.verify();
+    await lock.verify();
+    expect(gets()).toBe(before);
+    await clock.advance(5_001);
+    await lock.verify();
+    expect(gets()).toBeGreaterThan(before);
+    await lock.release();
+  });
+});

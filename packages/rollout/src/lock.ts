@@ -7,12 +7,13 @@
  *    over at once (the `lock-acquired` event carries `stolenFrom` and `takeover: 'holder-dead'`);
  * 2. write ours (a fresh random token);
  * 3. wait `settleMs`, read it back: if the token is not ours, a concurrent writer won → LockHeldError;
- * 4. while running, re-check before every batch and refresh every ttl/3 (write a new expiry, read back).
+ * 4. while running, re-check (one GET) every `checkEvery` and before a batch when the last check is
+ *    older than that, and refresh every ttl/3 (write a new expiry, read back).
  *    A token that is not ours → LockLostError, and the rollout stops before its next batch.
  *
  * Two rollouts that both pass step 1 both write; the later write survives, and both read it back
  * after settling, so exactly one continues. A writer slower than `settleMs` between its read and
- * its write is caught by the other's re-check before that one's next batch.
+ * its write is caught by the other's next re-check (within `checkEvery`), before a batch started later.
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -82,7 +83,7 @@ export interface AcquireOptions {
    * @default none: an unexpired lock is held until it expires
    */
   isHolderAlive?: (holder: LockInfo) => boolean;
-  /** How often the holder re-reads the lock while running. @default min(ttl/3, 2_000) */
+  /** How often the holder re-reads the lock while running (and at most how often before a batch). @default min(ttl/3, 5_000) */
   checkEveryMs?: number;
   signal?: AbortSignal;
   onEvent?: (e: RolloutEvent) => void;
@@ -177,14 +178,17 @@ export async function acquireLock(
     lostController.abort(lost);
     return lost;
   };
+  /** Clock ms of the last read-back that found the lock ours. */
+  let checkedAt = clock.now();
   const check = async () => {
     if (lost) throw lost;
     const cur = parseLock(await api.getUnit(name));
     if (cur?.token !== info.token) throw markLost(cur);
+    checkedAt = clock.now();
   };
 
   // Re-check often (one GET), rewrite the expiry every ttl/3.
-  const checkEvery = Math.max(1, Math.min(Math.floor(ttl / 3), o.checkEveryMs ?? 2_000));
+  const checkEvery = Math.max(1, Math.min(Math.floor(ttl / 3), o.checkEveryMs ?? 5_000));
   const refresher = (async () => {
     while (!stop.signal.aborted && !lost) {
       await clock.sleep(checkEvery, stop.signal).catch(() => {});
@@ -210,7 +214,13 @@ export async function acquireLock(
       return lost;
     },
     signal: lostController.signal,
-    verify: check,
+    // one read per refresh period, not per batch: a batch starting within `checkEvery` of the
+    // last read-back relies on it (the refresher reads again within `checkEvery` anyway)
+    verify: async () => {
+      if (lost) throw lost;
+      if (clock.now() - checkedAt < checkEvery) return;
+      await check();
+    },
     async release() {
       stop.abort();
       await refresher;

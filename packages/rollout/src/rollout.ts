@@ -1,17 +1,28 @@
 /**
- * rollout: validate → lock → observe → plan → runPlan (record, execute, failure policy, record,
- * unlock, `done`). Dry run: observe → plan → `plan` event; no lock, no write.
+ * rollout: validate → observe → plan (no lock); nothing to do → runPlan without a lock (no write
+ * at all, unless an unfinished record of these contents is to be completed); otherwise lock →
+ * re-observe under the lock (reobserve.ts) → re-plan → runPlan (record, execute, failure policy,
+ * record, unlock, `done`). Dry run: observe → plan → `plan` event; no lock, no write.
  * rollbackService: roll the recorded previous contents out again, the same way.
  */
 import { randomUUID } from 'node:crypto';
 import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-client';
+import {
+  type ClusterObservation,
+  launchedIn,
+  observeClusterState,
+  snapshotOf,
+} from './cluster-observation.js';
 import { InvalidSpecError, NoRecordError, NoSuchServiceError, UnsupportedUnitError } from './errors.js';
 import { type EventListener, emit, tagEvents } from './events.js';
 import { acquireLock, type LockHandle } from './lock.js';
-import { observeCluster, observeUnits } from './observe.js';
+import { observeUnits } from './observe.js';
+import type { Plan } from './plan.js';
 import { planRollout } from './planner.js';
+import { reobserve } from './reobserve.js';
 import { emptyResult, type RolloutResult } from './result.js';
-import { failBeforeRun, type RunPlanDeps, runPlan } from './run-plan.js';
+import { failBeforeRun, type RunPlanDeps, recordToComplete, runPlan } from './run-plan.js';
+import type { ClusterSnapshot } from './snapshot.js';
 import type { LockOptions, RolloutSpec } from './spec.js';
 import { outageProblems, validateSpec } from './validate-spec.js';
 
@@ -90,22 +101,27 @@ export async function rollout(spec: RolloutSpec, deps: RolloutDeps): Promise<Rol
   const started = clock.now();
   const rolloutId = deps.rolloutId ?? randomUUID();
   const onEvent = tagEvents(deps.onEvent, { service: spec.service, rolloutId });
-  const observe = () =>
-    observeCluster(deps.api, spec.service, { ...(deps.signal ? { signal: deps.signal } : {}) });
-  if (deps.dryRun) {
-    const plan = planRollout(spec, await observe());
-    assertNoOutage(spec, plan.count);
-    emit(onEvent, clock.now(), { type: 'plan', plan });
-    return emptyResult(spec.service, 'unchanged', started, clock, {
-      hash: plan.newHash,
-      unchanged: plan.unchanged,
+  const signal = deps.signal ? { signal: deps.signal } : {};
+  const healthChecks = spec.healthChecks ?? deps.healthChecks;
+  const run = (plan: Plan, extra: Partial<RunPlanDeps>) =>
+    runPlan(plan, {
+      ...deps,
+      clock,
+      rolloutId,
+      startedAt: started,
+      ...(healthChecks ? { healthChecks } : {}),
+      ...extra,
     });
-  }
   let lock: LockHandle | undefined;
-  let plan: ReturnType<typeof planRollout>;
+  let plan: Plan;
+  let first: ClusterObservation;
+  let snapshot: ClusterSnapshot;
   try {
-    lock = await lockService(spec.service, spec.lock, { ...deps, clock, rolloutId });
-    plan = planRollout(spec, await observe());
+    // observe and plan without the lock: a rerun with nothing to do writes nothing
+    // no /machines: planning does not use them (health checks look machines up when they run)
+    first = await observeClusterState(deps.api, { ...signal, services: [spec.service], machines: false });
+    snapshot = snapshotOf(first, spec.service);
+    plan = planRollout(spec, snapshot);
     assertNoOutage(spec, plan.count);
   } catch (caught) {
     throw await failBeforeRun(caught, {
@@ -117,15 +133,36 @@ export async function rollout(spec: RolloutSpec, deps: RolloutDeps): Promise<Rol
       lock,
     });
   }
-  const healthChecks = spec.healthChecks ?? deps.healthChecks;
-  return runPlan(plan, {
-    ...deps,
-    clock,
-    lock,
-    rolloutId,
-    startedAt: started,
-    ...(healthChecks ? { healthChecks } : {}),
-  });
+  if (deps.dryRun) {
+    emit(onEvent, clock.now(), { type: 'plan', plan });
+    return emptyResult(spec.service, 'unchanged', started, clock, {
+      hash: plan.newHash,
+      unchanged: plan.unchanged,
+    });
+  }
+  const clusterUnits = launchedIn(first.units);
+  if (plan.steps.length === 0 && !recordToComplete(snapshot.record, plan.newHash))
+    return run(plan, { record: snapshot.record ?? null, clusterUnits });
+  try {
+    lock = await lockService(spec.service, spec.lock, { ...deps, clock, rolloutId });
+    // re-observe under the lock: what another rollout may have changed since the first look
+    snapshot = await reobserve(deps.api, spec.service, snapshot, {
+      signal: deps.signal,
+      clusterUnits: first.units.length,
+    });
+    plan = planRollout(spec, snapshot);
+    assertNoOutage(spec, plan.count);
+  } catch (caught) {
+    throw await failBeforeRun(caught, {
+      service: spec.service,
+      signal: deps.signal,
+      clock,
+      started,
+      onEvent,
+      lock,
+    });
+  }
+  return run(plan, { lock, record: snapshot.record ?? null, clusterUnits });
 }
 
 /**

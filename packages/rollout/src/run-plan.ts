@@ -60,6 +60,10 @@ export interface RunPlanDeps {
   rolloutId?: string;
   /** Clock ms the whole run started (lock, observe), for `durationMs`. @default now */
   startedAt?: number;
+  /** The service's record as the caller observed it (`null`: none): saves re-reading it. @default read when needed */
+  record?: RolloutRecord | null;
+  /** Units in the whole cluster when it was observed (`observation.units.length`): lets the capacity gate price a `/state` listing. @default unknown */
+  clusterUnits?: number;
 }
 
 const STATUS_OF: Record<RolloutResult['outcome'], RolloutRecord['status']> = {
@@ -104,6 +108,7 @@ export async function runPlan(plan: Plan, deps: RunPlanDeps): Promise<RolloutRes
       ...(run.onEvent ? { onEvent: run.onEvent } : {}),
       ...(deps.healthChecks ? { healthChecks: deps.healthChecks } : {}),
       ...(deps.lock ? { lock: deps.lock } : {}),
+      ...(deps.clusterUnits !== undefined ? { clusterUnits: deps.clusterUnits } : {}),
     });
     final = await settle(run, steps);
     return final;
@@ -180,8 +185,11 @@ async function recordStart({ plan, deps, clock }: Run): Promise<RolloutRecord | 
   if (plan.newHash === '') return undefined;
   if (plan.steps.length === 0) {
     // an earlier run may have finished the work but died before saying so
-    const last = await readRecord(deps.api, plan.service, deps.signal);
-    if (last && last.target.hash === plan.newHash && last.status !== 'succeeded' && !isRolledBack(last)) {
+    const last =
+      deps.record === undefined
+        ? await readRecord(deps.api, plan.service, deps.signal)
+        : (deps.record ?? undefined);
+    if (last && recordToComplete(last, plan.newHash)) {
       await writeRecord(deps.api, plan.service, { ...last, status: 'succeeded', updated: clock.now() });
     }
     return undefined;
@@ -197,8 +205,16 @@ async function recordStart({ plan, deps, clock }: Run): Promise<RolloutRecord | 
   return record;
 }
 
-function isRolledBack(record: RolloutRecord): boolean {
-  return record.status === 'rolled-back' || record.status === 'rollback-failed';
+/** Is `record` an unfinished rollout to `hash` that a plan with nothing to do marks `succeeded`? */
+export function recordToComplete(record: RolloutRecord | undefined, hash: string): boolean {
+  return (
+    record !== undefined &&
+    hash !== '' &&
+    record.target.hash === hash &&
+    record.status !== 'succeeded' &&
+    record.status !== 'rolled-back' &&
+    record.status !== 'rollback-failed'
+  );
 }
 
 /** Write the final status. Never throws: the record is advisory, the result is what counts. */
@@ -252,6 +268,7 @@ async function rollBack(run: Run, forward: StepsRun, cause: unknown): Promise<ne
   try {
     const snapshot = await observeCluster(deps.api, plan.service, {
       ...(deps.lock ? { signal: deps.lock.signal } : {}),
+      machines: false,
     });
     back = planRollback(plan, snapshot);
     const onEvent = tagEvents(deps.onEvent, {

@@ -23,6 +23,8 @@ export interface WatchContext {
   machine: (id: string) => Promise<Machine | undefined>;
   /** Transition times seen so far in this rollout, to poll when the next one is due; none: every interval. */
   pace?: TransitionPace;
+  /** Told every `/state?unitName=` answer a wait got (the capacity gate's shared view takes them). */
+  seen?: (unit: string, states: readonly UnitState[]) => void;
 }
 
 /** `nextAt` for a poll that started at `t` of a wait for `kind` that started at `start`. */
@@ -89,7 +91,7 @@ export async function waitRunning(
   };
 
   const launchStart = clock.now();
-  await waitUntil<Unit>({
+  const launchedUnit = await waitUntil<Unit>({
     ...common,
     phase: 'launched',
     waitedFor: 'launched on a machine',
@@ -122,6 +124,12 @@ export async function waitRunning(
   let lastCheckFailure = '';
   /** Before the unit is first seen active: poll densely when that is due (never skipping: `failed` must show at once). */
   let pace = (t: number) => paced(ctx, 'active', healthyStart, t, false);
+  /**
+   * The unit as last read, while `/state` keeps confirming it (active, the hash, on its machine):
+   * then it is not read again (a move, a stop or a destroy shows in `/state` first, and the next
+   * poll reads the unit again). Starts as the launched wait's last read.
+   */
+  let known: Unit | undefined = launchedUnit;
   return waitUntil<{ machineID: string }>({
     ...common,
     phase: 'healthy',
@@ -129,7 +137,8 @@ export async function waitRunning(
     timeoutMs: settings.timeouts.healthy,
     poll: async () => {
       const t = clock.now();
-      const u = await api.getUnit(target.unit, { signal: ctx.signal });
+      const u = known ?? (await api.getUnit(target.unit, { signal: ctx.signal }));
+      known = undefined;
       if (!u)
         throw new InstanceFailedError({
           unit: target.unit,
@@ -141,6 +150,7 @@ export async function waitRunning(
         return { done: false, seen: describe(u), ...pace(t) };
       }
       const states = await api.listUnitStates({ unitName: target.unit }, { signal: ctx.signal });
+      ctx.seen?.(target.unit, states);
       const s = states.find((x) => x.machineID === u.machineID);
       seen(u, s);
       if (!s || s.hash !== target.hash) {
@@ -200,6 +210,7 @@ export async function waitRunning(
       }
       activeSeenAt = now;
       healthySince ??= now;
+      known = u;
       if (now - healthySince < settings.minHealthyMs) {
         return {
           done: false,
@@ -257,6 +268,7 @@ export async function waitGone(ctx: WatchContext, unit: string): Promise<void> {
     poll: async () => {
       const t = ctx.clock.now();
       const states = await ctx.api.listUnitStates({ unitName: unit }, { signal: ctx.signal });
+      ctx.seen?.(unit, states);
       if (states.length === 0) {
         ctx.pace?.record('gone', ctx.clock.now() - start);
         return { done: true, value: undefined };
