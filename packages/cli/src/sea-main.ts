@@ -32,7 +32,7 @@ else void import('./oclif-bundle.js').then((oclif) => oclif.runBundled(args, dir
 
 /** In a terminal: the help oclif rendered for the same request, width and colours (help/help-memo.ts). */
 function helpInTerminal(): string | undefined {
-  if (!cache || cache.format !== 1) return undefined;
+  if (cache?.format !== 1) return undefined;
   const texts = cache.texts;
   const key = helpCacheKey(args, (k) => Object.hasOwn(texts, k));
   const dir = key === undefined ? undefined : helpMemoDir(process.env);
