@@ -77,6 +77,7 @@ export default async function bench(): Promise<BenchResult[]> {
         ratio: viaApply.requests / viaLoop.requests,
         baseline: 'apply ÷ a loop of fs create per service (same change, same run)',
         goal: '≤ 0.3',
+        max: 0.3,
         detail: {
           apply: viaApply.requests,
           loop: viaLoop.requests,
@@ -106,6 +107,8 @@ export default async function bench(): Promise<BenchResult[]> {
         ratio: again.requests / 60,
         baseline: 'requests ÷ 60 (the issue’s ceiling)',
         goal: '≤ 1, and 0 mutating',
+        max: 1,
+        also: { 'no mutating request': again.mutating === 0 },
         detail: { requests: again.requests, mutating: again.mutating, wallMs: Math.round(again.wallMs) },
       },
     ];
