@@ -40,21 +40,8 @@ export interface NotifyRun {
 }
 
 export function startNotify(request: NotifyRequest, mode: OutputMode): NotifyRun {
-  const targets = parseTargets(request);
-  const on = parseEvents(request.on);
-  // while the rollout runs, text lines wait (a live view owns the terminal); ndjson streams at once
-  let held: NotifyEvent[] | undefined = mode.format === 'ndjson' ? undefined : [];
-  const notifier = createNotifier(targets, {
-    ...(on ? { on } : {}),
-    ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
-    onEvent: (e) => (held ? held.push(e) : printNotifyEvent(e, mode)),
-  });
-  const tracker = createNoticeTracker({
-    action: request.action,
-    service: request.service,
-    host: hostname(),
-    ...(request.user ? { user: request.user } : {}),
-  });
+  const { notifier, trackerFor, flushHeld } = openNotifier(request, mode);
+  const tracker = trackerFor(request.service);
   let startedSent = false;
   return {
     onEvent(event) {
@@ -68,8 +55,7 @@ export function startNotify(request: NotifyRequest, mode: OutputMode): NotifyRun
       }
     },
     async finish(settled) {
-      for (const e of held ?? []) printNotifyEvent(e, mode);
-      held = undefined;
+      flushHeld();
       try {
         const outcome = (settled.result as { outcome?: string } | undefined)?.outcome;
         const exitCode = decideExitCode({
@@ -111,24 +97,12 @@ export interface ApplyNotifyRun {
 }
 
 export function startApplyNotify(request: Omit<NotifyRequest, 'service'>, mode: OutputMode): ApplyNotifyRun {
-  const targets = parseTargets({ ...request, service: '' });
-  const on = parseEvents(request.on);
-  let held: NotifyEvent[] | undefined = mode.format === 'ndjson' ? undefined : [];
-  const notifier = createNotifier(targets, {
-    ...(on ? { on } : {}),
-    ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
-    onEvent: (e) => (held ? held.push(e) : printNotifyEvent(e, mode)),
-  });
+  const { notifier, trackerFor, flushHeld } = openNotifier(request, mode);
   const trackers = new Map<string, ReturnType<typeof createNoticeTracker>>();
   const tracker = (service: string) => {
     let t = trackers.get(service);
     if (!t) {
-      t = createNoticeTracker({
-        action: request.action,
-        service,
-        host: hostname(),
-        ...(request.user ? { user: request.user } : {}),
-      });
+      t = trackerFor(service);
       trackers.set(service, t);
     }
     return t;
@@ -165,15 +139,44 @@ export function startApplyNotify(request: Omit<NotifyRequest, 'service'>, mode: 
       }
     },
     async close() {
-      for (const e of held ?? []) printNotifyEvent(e, mode);
-      held = undefined;
+      flushHeld();
       await Promise.all(sends);
       await notifier.close().catch(() => {});
     },
   };
 }
 
-function parseTargets(request: NotifyRequest): NotifyTarget[] {
+/**
+ * The targets checked (a bad one is a usage error), one notifier for them, and a notice tracker per
+ * service. While the run goes on, the notifier's text lines wait (a live view owns the terminal)
+ * until `flushHeld()`; with ndjson they stream at once.
+ */
+function openNotifier(request: Omit<NotifyRequest, 'service'>, mode: OutputMode) {
+  const targets = parseTargets(request);
+  const on = parseEvents(request.on);
+  let held: NotifyEvent[] | undefined = mode.format === 'ndjson' ? undefined : [];
+  const notifier = createNotifier(targets, {
+    ...(on ? { on } : {}),
+    ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+    onEvent: (e) => (held ? held.push(e) : printNotifyEvent(e, mode)),
+  });
+  return {
+    notifier,
+    trackerFor: (service: string) =>
+      createNoticeTracker({
+        action: request.action,
+        service,
+        host: hostname(),
+        ...(request.user ? { user: request.user } : {}),
+      }),
+    flushHeld() {
+      for (const e of held ?? []) printNotifyEvent(e, mode);
+      held = undefined;
+    },
+  };
+}
+
+function parseTargets(request: Omit<NotifyRequest, 'service'>): NotifyTarget[] {
   const options = request.webhookSecret ? { webhookSecret: request.webhookSecret } : {};
   try {
     const targets = request.targets.map((t) => parseTarget(t, options));

@@ -5,31 +5,13 @@
  */
 import type { RolloutNotice } from '../notice/notice.js';
 
-export interface WebhookDocument {
+/** The notice's fields, plus what the document is and whether the rollout did what was asked. */
+export type WebhookDocument = {
   /** `fs.rollout` — what this document is, for receivers of several kinds. */
   type: 'fs.rollout';
   /** Whether the rollout did what was asked (`started`, `succeeded`, `unchanged`). */
   ok: boolean;
-  event: RolloutNotice['event'];
-  action: string;
-  service: string;
-  outcome?: string;
-  version: string;
-  image?: string;
-  hash: string;
-  rolledBackTo?: string;
-  replaced: number;
-  added: number;
-  removed: number;
-  durationMs?: number;
-  user?: string;
-  host?: string;
-  rolloutId?: string;
-  exitCode?: number;
-  failure?: RolloutNotice['failure'];
-  error?: RolloutNotice['error'];
-  result?: RolloutNotice['result'];
-}
+} & RolloutNotice;
 
 export function webhookDocument(notice: RolloutNotice): WebhookDocument {
   const { event, ...rest } = notice;
