@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expandTemplate, runHealthChecks } from './health-check.js';
+import { checksVia, expandTemplate, runHealthChecks } from './health-check.js';
+import type { HealthCheck } from './spec.js';
 
 const target = { unit: 'web@3.service', index: 3, machine: { id: 'abc', primaryIP: '127.0.0.1' } };
 let server: Server | undefined;
@@ -51,5 +53,19 @@ describe('health checks', () => {
     expect(await runHealthChecks([{ kind: 'callback', check: async () => false }], target)).toBe(
       'health check callback returned false for web@3.service',
     );
+  });
+});
+
+describe('checksVia', () => {
+  it('gives HTTP and TCP checks the dial, leaves callbacks and a missing dial alone', () => {
+    const dial = () => new PassThrough();
+    const checks: HealthCheck[] = [
+      { kind: 'http', url: 'http://{ip}:8080/health' },
+      { kind: 'tcp', host: '{ip}', port: 8080 },
+      { kind: 'callback', check: async () => true },
+    ];
+    const via = checksVia(checks, dial);
+    expect(via.map((c) => (c as { connect?: unknown }).connect)).toEqual([dial, dial, undefined]);
+    expect(checksVia(checks, undefined)).toEqual(checks);
   });
 });

@@ -16,6 +16,17 @@ export interface HealthTarget {
 }
 
 /** Expand `{ip}`, `{index}`, `{machineID}`, `{name}` in a template. */
+/**
+ * The HTTP and TCP checks opening their connections with `connect` (an SSH tunnel's or a SOCKS
+ * proxy's dial, so they reach the machines the way fleet is reached); callback checks as they are.
+ */
+export function checksVia(
+  checks: readonly HealthCheck[],
+  dial: HealthCheckConnect | undefined,
+): HealthCheck[] {
+  return checks.map((c) => (dial && c.kind !== 'callback' ? { ...c, connect: dial } : c));
+}
+
 export function expandTemplate(template: string, t: HealthTarget): string {
   return template
     .replaceAll('{ip}', t.machine?.primaryIP ?? '')

@@ -44,6 +44,7 @@ export type {
   RolloutEventType,
   SystemdView,
 } from './events.js';
+export { checksVia } from './health-check.js';
 export { type LockHandle, type LockTakeover, lockState } from './lock.js';
 export { type ObserveOptions, observeCluster, observeUnits } from './observe.js';
 export type {

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-client';
 import {
+  checksVia,
   classifyError,
   type HealthCheck,
   type HealthCheckConnect,
@@ -75,12 +76,10 @@ export async function runService(sp: ServicePlan, deps: ServiceRunDeps): Promise
       startedAt: clock.now(),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.onEvent ? { onEvent: deps.onEvent } : {}),
-      ...(healthChecks && healthChecks.length > 0 ? { healthChecks: viaConnect(healthChecks) } : {}),
+      ...(healthChecks && healthChecks.length > 0
+        ? { healthChecks: checksVia(healthChecks, deps.healthCheckConnect) }
+        : {}),
     });
-  };
-  const viaConnect = (checks: readonly HealthCheck[]): readonly HealthCheck[] => {
-    const connect = deps.healthCheckConnect;
-    return connect ? checks.map((c) => (c.kind === 'callback' ? c : { ...c, connect })) : checks;
   };
   const outcome = (o: Omit<ServiceOutcome, 'service' | 'action' | 'durationMs'>): ServiceOutcome => ({
     service: sp.service,

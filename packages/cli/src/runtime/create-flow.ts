@@ -29,8 +29,10 @@ export async function prepareCreate(
   const api = await createClient(settings);
   // health checks reach the machines the way fleet is reached: through the tunnel or proxy
   const connect = await healthCheckConnect(settings);
-  if (connect && spec.healthChecks)
-    spec.healthChecks = spec.healthChecks.map((c) => (c.kind === 'callback' ? c : { ...c, connect }));
+  if (connect && spec.healthChecks) {
+    const { checksVia } = await import('@fleet-service/rollout');
+    spec.healthChecks = checksVia(spec.healthChecks, connect);
+  }
   return { spec, api };
 }
 
