@@ -139,7 +139,7 @@ async function runSchedule(s: Schedule): Promise<void> {
     for (const d of desired) {
       const outcome = result!.services.find((o) => o.service === d.service)!;
       expect(outcome, d.service).toBeDefined();
-      if (outcome.error) expect(outcome.error.code, JSON.stringify(outcome.error)).toMatch(/^ERR_/);
+      if (outcome.error) expect(String(outcome.error.code), JSON.stringify(outcome.error)).toMatch(/^ERR_/);
       expect(sim.cluster.units().some((u) => u.name === lockUnitName(d.service))).toBe(false);
       // capacity: the service's own guarantee, at every moment of the apply (counted against the
       // count it had and the count it gets, whichever is smaller)

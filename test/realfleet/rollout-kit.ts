@@ -3,6 +3,8 @@
  * instances as fleet shows them, a /state capacity sampler, and rollout settings that are quick
  * yet keep every safety (a 2 s stability window observed, 250 ms polls).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type FleetApi, type UnitOption, unitHash } from '@fleet-service/fleet-client';
 import type { RolloutSpec } from '@fleet-service/rollout';
 
@@ -52,25 +54,95 @@ export async function instanceStates(
   return out;
 }
 
-/** Samples how many instances of `service` /state shows active, every `everyMs`, until stopped. */
-export function sampleCapacity(api: FleetApi, service: string, everyMs = 200) {
-  const samples: number[] = [];
+/**
+ * What really runs, whatever /state says: the stand-in systemd records each started process in
+ * `<bed>/data/m<i>/standin/pids/<unit>.pid` (removed when it exits); a unit runs when that process
+ * is alive and not a zombie. Returns the indexed instances of `service` that run, with their
+ * `FS_VERSION` (read from the process's environment).
+ */
+export function runningProcesses(bedDir: string, service: string): Map<string, string | undefined> {
+  const re = instanceRe(service);
+  const out = new Map<string, string | undefined>();
+  const data = join(bedDir, 'data');
+  for (const m of safeList(data)) {
+    const pids = join(data, m, 'standin', 'pids');
+    for (const file of safeList(pids)) {
+      const unit = file.replace(/\.pid$/, '');
+      if (!re.test(unit)) continue;
+      const pid = safeRead(join(pids, file))?.trim();
+      const stat = pid && safeRead(`/proc/${pid}/stat`);
+      if (!stat || /^\d+ \(.*\) Z/.test(stat)) continue;
+      const env = safeRead(`/proc/${pid}/environ`) ?? '';
+      const tag = env.split('\0').find((e) => e.startsWith('FS_VERSION='));
+      out.set(unit, tag?.slice('FS_VERSION='.length));
+    }
+  }
+  return out;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function safeRead(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** One capacity sample: instances active in /state, processes really running, and the ones fleet lost. */
+export interface CapacitySample {
+  /** Instances `loaded`/`active` in /state. */
+  state: number;
+  /** Instances whose process runs (the stand-in's pid files). */
+  running: number;
+  /** Running instances with no /state entry at all: fleet v1.0 wiped it (see `stateWiped`). */
+  wiped: string[];
+}
+
+/**
+ * Samples `service` every `everyMs` until stopped: /state and, with `bedDir`, the processes.
+ * fleet v1.0 fault seen with recreate: when a unit is destroyed and created again under the same
+ * name on another machine, the old machine's agent later calls `RemoveUnitState(name)`, which
+ * deletes `/states/<name>/` recursively — the new machine's entry too — and /state shows no entry
+ * for a running instance until its agent republishes (every 24 s). `wiped` lists those instances.
+ */
+export function sampleCapacity(api: FleetApi, service: string, bedDir?: string, everyMs = 200) {
+  const samples: CapacitySample[] = [];
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       const states = await instanceStates(api, service);
-      samples.push([...states.values()].filter((s) => s.active).length);
+      const procs = bedDir ? runningProcesses(bedDir, service) : new Map<string, string | undefined>();
+      samples.push({
+        state: [...states.values()].filter((s) => s.active).length,
+        running: procs.size,
+        wiped: [...procs.keys()].filter((u) => !states.has(u)),
+      });
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
   return {
     samples,
-    async stop(): Promise<number[]> {
+    async stop(): Promise<CapacitySample[]> {
       stopped = true;
       await loop;
       return samples;
     },
   };
+}
+
+/** `3,3,2(+1 wiped)` … for assertion messages. */
+export function describeSamples(samples: CapacitySample[]): string {
+  return samples
+    .map((s) => `${s.state}/${s.running}${s.wiped.length ? `(wiped ${s.wiped.join(' ')})` : ''}`)
+    .join(',');
 }
 
 /** Poll until `probe` holds (real time, with a deadline). */

@@ -18,7 +18,15 @@ afterEach(async () => {
   h = undefined;
 });
 
-const spec = (unitFile = V2) => ({ service: 'web', unitFile, count: 3, maxUnavailable: 1, ...FAST });
+// recreate: the take-down is a DELETE, which the timeline shows as `destroyed`
+const spec = (unitFile = V2) => ({
+  service: 'web',
+  unitFile,
+  count: 3,
+  maxUnavailable: 1,
+  replaceMode: 'recreate' as const,
+  ...FAST,
+});
 
 /** Three V1 instances, a plan to V2 made while all three ran, then web@3 stopped by someone else. */
 async function stalePlan(x: Harness) {

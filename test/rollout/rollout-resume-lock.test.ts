@@ -29,6 +29,8 @@ afterEach(async () => {
 
 const ALL = ['web@1.service', 'web@2.service', 'web@3.service'];
 const spec = (unitFile = V2) => ({ service: 'web', unitFile, count: 3, ...FAST });
+/** The crash tests cut recreate between its DELETE and its PUT. */
+const recreateSpec = () => ({ ...spec(), replaceMode: 'recreate' as const });
 
 async function seeded(): Promise<Harness> {
   const x = await harness();
@@ -145,10 +147,10 @@ describe('abort, crash and resume', () => {
   it('crash between destroy and create: the rerun creates the missing index', async () => {
     h = await seeded();
     const crash = crashingApi(h.api, 4); // lock, record, template, destroy @1
-    void rollout(spec(), { api: crash.api, clock: h.clock }).catch(() => {});
+    void rollout(recreateSpec(), { api: crash.api, clock: h.clock }).catch(() => {});
     await h.sim.cluster.waitFor(() => crash.crashed(), { timeoutMs: 120_000 });
     const done = await rollout(
-      { ...spec(), lock: { ...FAST.lock, steal: true } },
+      { ...recreateSpec(), lock: { ...FAST.lock, steal: true } },
       { api: h.api, clock: h.clock, onEvent: h.onEvent },
     );
     expect(done.added).toEqual(['web@1.service']);
@@ -160,7 +162,7 @@ describe('abort, crash and resume', () => {
   it('rollback after a crash: the previous contents are recovered from the cluster', async () => {
     h = await seeded();
     const crash = crashingApi(h.api, 5);
-    void rollout(spec(), { api: crash.api, clock: h.clock }).catch(() => {});
+    void rollout(recreateSpec(), { api: crash.api, clock: h.clock }).catch(() => {});
     await h.sim.cluster.waitFor(() => crash.crashed(), { timeoutMs: 120_000 });
     await h.sim.cluster.waitFor(() => runningWith(h!.sim, 'web', H2).length === 1, { timeoutMs: 120_000 });
     const back = await rollbackService('web', {

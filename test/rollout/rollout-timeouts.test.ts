@@ -66,6 +66,7 @@ describe('timeouts per state', () => {
           unitFile: V2,
           count: 1,
           ...FAST,
+          replaceMode: 'recreate',
           pollIntervalMs: 100,
           timeouts: { ...FAST.timeouts, gone: 500 },
         },

@@ -9,6 +9,7 @@ export const APPLY_ERROR_CODES = Object.freeze({
   source: 'ERR_APPLY_SOURCE',
   empty: 'ERR_APPLY_EMPTY',
   failed: 'ERR_APPLY_FAILED',
+  failFast: 'ERR_APPLY_FAIL_FAST',
 } as const);
 
 export type ApplyErrorCode = (typeof APPLY_ERROR_CODES)[keyof typeof APPLY_ERROR_CODES];
@@ -92,6 +93,20 @@ export class ApplyFailedError extends ApplyError {
       { cause },
     );
     Object.defineProperty(this, 'result', { value: result, enumerable: false, writable: true });
+  }
+}
+
+/**
+ * `--fail-fast`: another service failed, so this one was stopped (the reason its waits were
+ * cancelled with; a service stopped this way lists it as its error).
+ */
+export class FailFastError extends ApplyError {
+  override readonly name = 'FailFastError';
+  /** The service whose failure stopped the others. */
+  readonly failed: string;
+  constructor(failed: string) {
+    super(`stopped by --fail-fast: ${failed} failed`, APPLY_ERROR_CODES.failFast);
+    this.failed = failed;
   }
 }
 

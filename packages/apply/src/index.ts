@@ -16,6 +16,7 @@ export {
   DesiredStateError,
   type DesiredStateProblem,
   EmptyDesiredStateError,
+  FailFastError,
   formatProblem,
   isApplyError,
   isDesiredStateError,

@@ -80,6 +80,7 @@ export type {
   HealthCheckContext,
   LockOptions,
   ReplaceMode,
+  ReplaceModeSetting,
   ResolvedSettings,
   RolloutSpec,
   SpecProblem,

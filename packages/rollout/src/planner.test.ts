@@ -104,7 +104,7 @@ const replace = (
   toHash: H_NEW,
   desiredState: 'launched',
   machineID,
-  mode: 'recreate',
+  mode: 'in-place',
   ...extra,
 });
 const destroy = (
@@ -388,7 +388,27 @@ const cases: Case[] = [
     spec: { count: 1, replaceMode: 'in-place' },
     insts: [{ name: 'web@.service', options: NEW }, { name: 'web@1.service' }],
     extra: { serverVersion: '0.12.0' },
-    steps: steps(replace(1, 1, 'm1')),
+    steps: steps(replace(1, 1, 'm1', { mode: 'recreate' })),
+  },
+  {
+    name: 'auto (the default) on fleet < 0.13 is recreate',
+    spec: { count: 1 },
+    insts: [{ name: 'web@.service', options: NEW }, { name: 'web@1.service' }],
+    extra: { serverVersion: '0.12.0' },
+    steps: steps(replace(1, 1, 'm1', { mode: 'recreate' })),
+  },
+  {
+    name: 'auto on a server that reports no version is recreate',
+    spec: { count: 1 },
+    insts: [{ name: 'web@.service', options: NEW }, { name: 'web@1.service' }],
+    extra: { serverVersion: undefined },
+    steps: steps(replace(1, 1, 'm1', { mode: 'recreate' })),
+  },
+  {
+    name: 'recreate asked for on fleet 1.0',
+    spec: { count: 1, replaceMode: 'recreate' },
+    insts: [{ name: 'web@.service', options: NEW }, { name: 'web@1.service' }],
+    steps: steps(replace(1, 1, 'm1', { mode: 'recreate' })),
   },
   {
     name: 'in-place on fleet 1.0',

@@ -49,8 +49,10 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
   const N = planCount(spec, view, notes);
   settings.count = N;
 
-  let mode: ReplaceMode = settings.replaceMode;
-  if (mode === 'in-place' && !supportsContentReplace(snapshot.serverVersion)) {
+  const canReplace = supportsContentReplace(snapshot.serverVersion);
+  let mode: ReplaceMode =
+    settings.replaceMode === 'auto' ? (canReplace ? 'in-place' : 'recreate') : settings.replaceMode;
+  if (mode === 'in-place' && !canReplace) {
     mode = 'recreate';
     notes.push(
       `replaceMode in-place needs fleet ≥ 0.13 (server reports ${snapshot.serverVersion ?? 'no version'}); using recreate`,

@@ -21,8 +21,19 @@ export interface Timeouts {
 /** What to do when an instance fails or a wait times out. */
 export type FailurePolicy = 'abort' | 'pause' | 'rollback';
 
-/** How an instance gets its new contents. */
+/** How an instance gets its new contents (what a plan's replace step does). */
 export type ReplaceMode = 'recreate' | 'in-place';
+
+/**
+ * The `replaceMode` setting: a mode, or `auto` — `in-place` when the server says fleet ≥ 0.13
+ * (fleet v1.0 does), else `recreate`. Why in-place is preferred where fleet supports it: the unit
+ * keeps its machine and changes state once (no DELETE, no wait for the name to be gone), and it
+ * avoids a fleet v1.0 fault of recreate: the old machine's agent later deletes the unit's whole
+ * `/state/<name>` directory (`RemoveUnitState` is recursive), wiping the new instance's entry on
+ * another machine until that machine republishes it (up to 24 s) — the instance runs, but /state
+ * shows it gone.
+ */
+export type ReplaceModeSetting = ReplaceMode | 'auto';
 
 /** Context given to health checks (and used to expand URL/host templates). */
 export interface HealthCheckContext {
@@ -115,8 +126,11 @@ export interface RolloutSpec {
   maxSurge?: number;
   /** Never take down two instances on one machine at once; finish a machine before the next. @default false */
   machineAware?: boolean;
-  /** `recreate` (destroy, wait gone, create) or `in-place` (PUT new options, fleet ≥ 0.13). @default 'recreate' */
-  replaceMode?: ReplaceMode;
+  /**
+   * `recreate` (destroy, wait gone, create), `in-place` (PUT new options, fleet ≥ 0.13), or `auto`:
+   * in-place when the server reports fleet ≥ 0.13, else recreate. @default 'auto'
+   */
+  replaceMode?: ReplaceModeSetting;
   /**
    * How long an instance must stay active with the new hash to count as running, observed without a
    * gap longer than `pollIntervalMs` + 10 % (≤ 100 ms) between `/state` reads (a longer one restarts it).
@@ -162,7 +176,8 @@ export interface ResolvedSettings {
   maxUnavailable: number;
   maxSurge: number;
   machineAware: boolean;
-  replaceMode: ReplaceMode;
+  /** `auto` in resolved settings; a plan's settings always hold the mode its steps use. */
+  replaceMode: ReplaceModeSetting;
   minHealthyMs: number;
   timeouts: Timeouts;
   progressDeadlineMs: number;
@@ -178,7 +193,7 @@ export const DEFAULTS = Object.freeze({
   maxUnavailable: 1,
   maxSurge: 0,
   machineAware: false,
-  replaceMode: 'recreate' as ReplaceMode,
+  replaceMode: 'auto' as ReplaceModeSetting,
   minHealthyMs: 5_000,
   timeouts: Object.freeze({ stop: 600_000, gone: 600_000, launched: 600_000, healthy: 600_000 }),
   progressDeadlineMs: 1_800_000,

@@ -163,7 +163,7 @@ describe('validateSpec', () => {
       count: 3,
       maxUnavailable: 1,
       maxSurge: 0,
-      replaceMode: 'recreate',
+      replaceMode: 'auto',
       onFailure: 'abort',
       minHealthyMs: 5_000,
       pollIntervalMs: 1_000,

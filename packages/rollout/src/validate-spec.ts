@@ -78,8 +78,11 @@ export function validateSpec(spec: RolloutSpec): SpecProblem[] {
   if (spec.onFailure !== undefined && !['abort', 'pause', 'rollback'].includes(spec.onFailure)) {
     add('onFailure', `onFailure must be abort, pause or rollback, got ${JSON.stringify(spec.onFailure)}`);
   }
-  if (spec.replaceMode !== undefined && !['recreate', 'in-place'].includes(spec.replaceMode)) {
-    add('replaceMode', `replaceMode must be recreate or in-place, got ${JSON.stringify(spec.replaceMode)}`);
+  if (spec.replaceMode !== undefined && !['auto', 'recreate', 'in-place'].includes(spec.replaceMode)) {
+    add(
+      'replaceMode',
+      `replaceMode must be auto, recreate or in-place, got ${JSON.stringify(spec.replaceMode)}`,
+    );
   }
   if (spec.lock?.ttlMs !== undefined) positiveMs('lock.ttlMs', spec.lock.ttlMs);
   if (spec.lock?.settleMs !== undefined) positiveMs('lock.settleMs', spec.lock.settleMs, 0);

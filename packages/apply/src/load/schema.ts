@@ -46,7 +46,7 @@ export const strategyShape = {
   maxSurge: whole('maxSurge', 0).optional(),
   allowOutage: z.boolean().optional(),
   machineAware: z.boolean().optional(),
-  replaceMode: z.enum(['recreate', 'in-place']).optional(),
+  replaceMode: z.enum(['auto', 'recreate', 'in-place']).optional(),
   minHealthy: duration.optional(),
   timeouts: z
     .strictObject({

@@ -10,7 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { type Clock, systemClock } from '@fleet-service/fleet-client';
 import type { LockOptions } from '@fleet-service/rollout';
 import { worstFailureClass } from '../error-classes.js';
-import { ApplyFailedError } from '../errors.js';
+import { ApplyFailedError, FailFastError } from '../errors.js';
 import { mapLimit } from '../map-limit.js';
 import type { ApplyPlan, ServicePlan } from '../plan/apply-plan.js';
 import type { ApplyEventListener, ApplyResult, ServiceOutcome } from './result.js';
@@ -91,7 +91,7 @@ export async function executeApply(plan: ApplyPlan, deps: ExecuteApplyDeps): Pro
         });
         if (outcome.failureClass) {
           failedOnce = true;
-          if (deps.failFast) stop.abort(new Error(`--fail-fast: ${s.service} failed`));
+          if (deps.failFast) stop.abort(new FailFastError(s.service));
         }
         await done(outcome);
       });

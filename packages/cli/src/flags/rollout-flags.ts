@@ -40,8 +40,9 @@ export const strategyFlags = {
     env: 'FS_MACHINE_AWARE',
   }),
   'replace-mode': Flags.option({
-    summary: 'recreate (destroy, wait gone, create) or in-place (PUT new options; fleet ≥ 0.13)',
-    options: ['recreate', 'in-place'] as const,
+    summary:
+      'in-place (PUT new options; fleet ≥ 0.13), recreate (destroy, wait gone, create), or auto: in-place where fleet supports it [default: auto]',
+    options: ['auto', 'in-place', 'recreate'] as const,
     env: 'FS_REPLACE_MODE',
   })(),
   'min-healthy': durationFlag({

@@ -12,7 +12,7 @@ export interface SpecFlags extends HealthCmdFlags {
   'allow-outage'?: boolean | undefined;
   'max-parallel'?: number | undefined;
   'machine-aware'?: boolean | undefined;
-  'replace-mode'?: 'recreate' | 'in-place' | undefined;
+  'replace-mode'?: 'auto' | 'recreate' | 'in-place' | undefined;
   'min-healthy'?: number | undefined;
   'stop-timeout'?: number | undefined;
   'gone-timeout'?: number | undefined;
