@@ -159,21 +159,34 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
     const highest = Math.max(N, view.instances.at(-1)?.index ?? 0);
     const count = Math.min(settings.maxSurge, replaceUp.length);
     for (let k = 1; k <= count; k++) spares.push(highest + k);
-    addBatch(
-      spares.map((index) => ({
-        action: 'create',
-        role: 'surge',
-        unit: instanceName(service, index),
-        index,
-        reason: STEP_REASONS.surgeSpare,
-        toHash: newHash,
-        desiredState: 'launched',
-      })),
-    );
+  }
+  let rest: readonly InstanceView[] = replaceUp;
+  if (spares.length > 0) {
+    // The first maxUnavailable take-downs need no spare (the guarantee is N − maxUnavailable), so
+    // they run beside the spares' creation instead of after it; the capacity gate still checks each.
+    const first =
+      settings.maxUnavailable > 0
+        ? (instanceBatches(replaceUp, settings.maxUnavailable, settings.machineAware)[0] ?? [])
+        : [];
+    addBatch([
+      ...spares.map(
+        (index): NewStep => ({
+          action: 'create',
+          role: 'surge',
+          unit: instanceName(service, index),
+          index,
+          reason: STEP_REASONS.surgeSpare,
+          toHash: newHash,
+          desiredState: 'launched',
+        }),
+      ),
+      ...first.map(replaceStep),
+    ]);
+    const started = new Set(first);
+    rest = replaceUp.filter((i) => !started.has(i));
   }
   const upBatch = Math.max(1, settings.maxUnavailable + spares.length);
-  for (const group of instanceBatches(replaceUp, upBatch, settings.machineAware))
-    addBatch(group.map(replaceStep));
+  for (const group of instanceBatches(rest, upBatch, settings.machineAware)) addBatch(group.map(replaceStep));
 
   // 6. indexes above N (and the spares), highest first
   const removals: NewStep[] = [
