@@ -10,6 +10,7 @@ import {
   type FleetApi,
   type FleetClient,
   type UnitOption,
+  unitHash,
 } from '@fleet-service/fleet-client';
 import { startFleetSim } from '@fleet-service/fleet-sim';
 import { type RolloutEvent, type RolloutSpec, rollout } from '@fleet-service/rollout';
@@ -64,12 +65,13 @@ async function timed(spec: RolloutSpec, api: FleetApi, onEvent?: (e: RolloutEven
   return Date.now() - t0;
 }
 
-/** Time per phase of one instance (recreate, defaults), from the engine's events + a 50 ms observer. */
-async function phases(api: FleetClient): Promise<Record<string, number>> {
+/** Time per phase of one instance (defaults, in `mode`), from the engine's events + a 50 ms observer. */
+async function phases(api: FleetClient, mode: 'recreate' | 'in-place'): Promise<Record<string, number>> {
   const service = fresh('ph');
   await timed({ service, unitFile: unit('v1'), count: 1 }, api);
   const name = `${service}@1.service`;
   const marks: Record<string, number> = {};
+  const v2 = unitHash(unit('v2'));
   const mark = (k: string) => {
     marks[k] ??= Date.now();
   };
@@ -93,17 +95,22 @@ async function phases(api: FleetClient): Promise<Record<string, number>> {
       const [u, states] = await Promise.all([api.getUnit(name), api.listUnitStates({ unitName: name })]);
       if (marks['destroyUnit-answered'] && states.length === 0) mark('fleet: gone from /state');
       if (marks['createUnit-answered'] && u?.currentState === 'launched') mark('fleet: launched');
+      if (marks['createUnit-answered'] && states.some((s) => s.hash === v2))
+        mark('fleet: new contents in /state');
       if (marks['createUnit-answered'] && states.some((s) => s.systemdActiveState === 'activating'))
         mark('systemd: activating');
-      if (marks['createUnit-answered'] && states.some((s) => s.systemdActiveState === 'active'))
+      if (
+        marks['createUnit-answered'] &&
+        states.some((s) => s.systemdActiveState === 'active' && s.hash === v2)
+      )
         mark('systemd: active');
       await sleep(50);
     }
   })();
   const t0 = Date.now();
-  await timed({ service, unitFile: unit('v2'), count: 1 }, calls, (e) => {
+  await timed({ service, unitFile: unit('v2'), count: 1, replaceMode: mode }, calls, (e) => {
     if (e.type === 'step-started' && e.step.unit === name) mark('step-started');
-    if (e.type === 'state-observed' && e.unit === name && e.systemd?.active === 'active')
+    if (e.type === 'state-observed' && e.unit === name && e.systemd?.active === 'active' && e.hash === v2)
       mark('engine saw active');
     if (e.type === 'instance-healthy' && e.unit === name) mark('instance-healthy');
     if (e.type === 'step-finished' && e.step.unit === name) mark('step-finished');
@@ -112,6 +119,18 @@ async function phases(api: FleetClient): Promise<Record<string, number>> {
   observing = false;
   await observer;
   const at = (k: string) => (marks[k] ?? Number.NaN) - t0;
+  if (mode === 'in-place')
+    return {
+      'total ms': total,
+      'plan+lock until step ms': at('step-started'),
+      'PUT request ms': at('createUnit-answered') - at('createUnit-sent'),
+      'fleet: PUT → new contents in /state (agent stops old, loads new) ms':
+        at('fleet: new contents in /state') - at('createUnit-answered'),
+      'systemd start (new contents → active) ms': at('systemd: active') - at('fleet: new contents in /state'),
+      'poll lag (active shown → engine saw) ms': at('engine saw active') - at('systemd: active'),
+      'stability window ms': at('instance-healthy') - at('engine saw active'),
+      'after healthy → done ms': total - at('instance-healthy'),
+    };
   return {
     'total ms': total,
     'plan+lock until step ms': at('step-started'),
@@ -165,11 +184,16 @@ export default async function realfleetBench(): Promise<BenchResult[]> {
         ratio: ms / baseline,
         baseline: basis,
         detail: { seconds: ms / 1000, ...(goalS ? { 'goal seconds': goalS } : {}) },
-        ...(goalS ? { goal: `≤ ${goalS} s = ${((goalS * 1000) / baseline).toFixed(2)}×` } : {}),
+        ...(goalS
+          ? {
+              goal: `≤ ${goalS} s = ${((goalS * 1000) / baseline).toFixed(2)}×`,
+              max: (goalS * 1000) / baseline,
+            }
+          : {}),
       });
       return service;
     };
-    const svc = await update('default flags (recreate, 5 s stability window)', {}, 29);
+    const svc = await update('default flags (auto = in-place on fleet v1.0, 5 s stability window)', {}, 29);
     const t0 = Date.now();
     await timed({ service: svc, unitFile: unit('v2'), count: 3 }, api);
     const rerun = Date.now() - t0;
@@ -179,20 +203,29 @@ export default async function realfleetBench(): Promise<BenchResult[]> {
       baseline: basis,
       detail: { seconds: rerun / 1000 },
       goal: `≤ 1.5 s = ${(1500 / baseline).toFixed(2)}×`,
+      max: 1500 / baseline,
     });
-    await update('--max-surge 1 (N never below 3)', { maxSurge: 1 }, 22);
-    await update('--replace-mode in-place (N − 1)', { replaceMode: 'in-place' }, 22);
-    await update('--replace-mode in-place --max-surge 1', { replaceMode: 'in-place', maxSurge: 1 }, 22);
-    const ph = await phases(api);
-    results.push({
-      name: 'realfleet: one instance, time per phase (recreate, defaults)',
-      ratio: (ph['total ms'] ?? 0) / baseline,
-      baseline: basis,
-      detail: ph,
-    });
+    await update(
+      '--max-surge 1 --max-unavailable 1 (never below N − 1: the fastest such mode)',
+      { maxSurge: 1, maxUnavailable: 1 },
+      22,
+    );
+    await update('--max-surge 1 (never below N)', { maxSurge: 1 });
+    await update("--replace-mode recreate (the original fs's way, 5 s window)", { replaceMode: 'recreate' });
+    for (const mode of ['in-place', 'recreate'] as const) {
+      const ph = await phases(api, mode);
+      results.push({
+        name: `realfleet: one instance, time per phase (${mode}, defaults)`,
+        ratio: (ph['total ms'] ?? 0) / baseline,
+        baseline: basis,
+        detail: ph,
+      });
+    }
 
     const real = await scenario(api);
-    const sim = await startFleetSim({ machines: 3, speed: 1 });
+    // the test bed's stand-in systemd holds every start for its start delay (2 s); real systemd
+    // starts a Type=simple unit in milliseconds, which is what the simulator models by default
+    const sim = await startFleetSim({ machines: 3, speed: 1, timings: { unitStart: 2_000 } });
     const simApi = createFleetClient({ endpoint: sim.endpoint });
     try {
       const simulated = await scenario(simApi);
@@ -202,6 +235,8 @@ export default async function realfleetBench(): Promise<BenchResult[]> {
           ratio: simulated[k] / real[k],
           baseline: 'the same scenario on real fleet v1.0.0',
           goal: '0.8–1.2',
+          max: 1.2,
+          also: { 'at least 0.8×': simulated[k] / real[k] >= 0.8 },
           detail: { 'sim ms': simulated[k], 'real ms': real[k] },
         });
     } finally {

@@ -17,5 +17,8 @@ describe('failure classes of an apply', () => {
         .filter((c) => c !== 'ERR_APPLY_FAILED')
         .sort(),
     );
+    const { ERR_APPLY_FAIL_FAST, ...badInput } = APPLY_ERROR_CLASSES;
+    expect(ERR_APPLY_FAIL_FAST).toBe('interrupted');
+    expect(new Set(Object.values(badInput))).toEqual(new Set(['usage']));
   });
 });

@@ -7,6 +7,8 @@ export const APPLY_ERROR_CLASSES = Object.freeze({
   ERR_APPLY_INVALID: 'usage',
   ERR_APPLY_SOURCE: 'usage',
   ERR_APPLY_EMPTY: 'usage',
+  /** A service stopped because another failed: interrupted (by apply, so the other's class decides). */
+  ERR_APPLY_FAIL_FAST: 'interrupted',
 } as const);
 
 /**

@@ -9,6 +9,7 @@ import type { CapacityGate } from './capacity-gate.js';
 import { createConfirmed } from './confirmed-write.js';
 import { DriftError } from './errors.js';
 import { unitHash } from './fleet-helpers.js';
+import { nudgeWhileIdle } from './nudge.js';
 import type { Plan, PlanStep } from './plan.js';
 import { supportsContentReplace } from './server-version.js';
 import { type WatchContext, waitGone, waitRunning, waitStopped } from './unit-watch.js';
@@ -102,7 +103,12 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
           await api.setUnitTargetState(step.unit, 'launched', { signal: ctx.signal });
         } else {
           await create('launched');
-          await waitStopped(ctx, step.unit, step.fromHash!);
+          const stopNudging = nudgeWhileIdle(api, ctx.clock, step.unit, ctx.signal);
+          try {
+            await waitStopped(ctx, step.unit, step.fromHash!);
+          } finally {
+            stopNudging();
+          }
         }
       } else {
         await takeDown();
