@@ -39,6 +39,11 @@ export class EntryStreams {
     return () => set.delete(watcher);
   }
 
+  /** Every stored event of a rollout, in order. */
+  replay(id: string): StoredEvent[] {
+    return this.store.events(id, 0);
+  }
+
   /** The entry ended: tell and drop its watchers. */
   end(entry: RolloutEntry): void {
     const set = this.watchers.get(entry.id);
