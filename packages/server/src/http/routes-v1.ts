@@ -4,7 +4,7 @@ import { parseImageRef, sameRepository } from '../engine/image-ref.js';
 import type { DeployRequest } from '../store/entry.js';
 import { acceptAndAnswer, errorBody, isTrue, type RouteContext } from './context.js';
 import { streamEvents } from './event-stream.js';
-import { errorSchema, idParams, rolloutBody, rolloutSchema, serviceParams, waitQuery } from './schemas.js';
+import { idParams, rolloutBody, rolloutSchema, serviceParams, waitQuery } from './schemas.js';
 import { entryView } from './status-of.js';
 
 type RolloutBody = { version?: string; image?: string; force?: boolean; count?: number };
@@ -36,7 +36,7 @@ export function v1Routes(ctx: RouteContext) {
           params: serviceParams,
           querystring: waitQuery,
           body: rolloutBody,
-          response: { 202: rolloutSchema, 200: rolloutSchema, '4xx': errorSchema },
+          response: { 202: rolloutSchema, 200: rolloutSchema, 409: rolloutSchema },
         },
       },
       async (req, reply) => {
@@ -68,7 +68,7 @@ export function v1Routes(ctx: RouteContext) {
           summary: 'Roll a service back to the contents it ran before its last rollout',
           params: serviceParams,
           querystring: waitQuery,
-          response: { 202: rolloutSchema, 200: rolloutSchema, '4xx': errorSchema },
+          response: { 202: rolloutSchema, 200: rolloutSchema, 409: rolloutSchema },
         },
       },
       async (req, reply) =>
