@@ -31,7 +31,8 @@ export function bundleOptions(root) {
     format: 'cjs',
     target: 'node20',
     conditions: ['@fleet-service/source'],
-    external: ['typescript'],
+    // @fleet-service/server (fastify, better-sqlite3's native binding) is a dependency, loaded by `fs serve` only
+    external: ['typescript', '@fleet-service/server'],
     plugins: [withoutOptionalNativeModules],
     minify: true,
     legalComments: 'none',

@@ -20,7 +20,7 @@ export {
 export { type AuthVerdict, createAuthCheck } from './http/auth.js';
 export type { CallbackPoster } from './http/routes-compat.js';
 export { entryView, HTTP_STATUS_FOR_CLASS, statusOfEntry } from './http/status-of.js';
-export { createServer, type FsServer, type ServeOptions } from './server.js';
+export { createServer, type FsServer, redactUrl, type ServeOptions } from './server.js';
 export type {
   DeployRequest,
   EntryOutcome,

@@ -136,7 +136,7 @@ export function createServer(opts: ServeOptions): FsServer {
   metricsEnded = metrics.ended;
 
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: opts.logger ? withRedaction(opts.logger) : false,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
     requestTimeout: opts.requestTimeoutMs ?? 30_000,
     connectionTimeout: 0,
@@ -251,6 +251,26 @@ export function createServer(opts: ServeOptions): FsServer {
       store.close();
     },
   };
+}
+
+/** Request logs without secrets: no headers, and `token=` query values replaced. */
+function withRedaction(logger: NonNullable<FastifyServerOptions['logger']>): FastifyServerOptions['logger'] {
+  const base = typeof logger === 'object' ? logger : {};
+  return {
+    ...base,
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        ...(req.ip ? { remoteAddress: req.ip } : {}),
+      }),
+    },
+  } as FastifyServerOptions['logger'];
+}
+
+/** `/api/dockerhub/webhook?token=abc` → `/api/dockerhub/webhook?token=***`. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|secret|password)=)[^&]*/gi, '$1***');
 }
 
 function describe(a: ListenAddress): string {
