@@ -31,7 +31,8 @@ export function bundleOptions(root) {
     format: 'cjs',
     target: 'node20',
     conditions: ['@fleet-service/source'],
-    // @fleet-service/server (fastify, better-sqlite3's native binding) is a dependency, loaded by `fs serve` only
+    // @fleet-service/server (fastify, better-sqlite3's native binding) is not bundled: `fs serve` loads it
+    // from beside the CLI (npm install -g @fleet-service/cli @fleet-service/server)
     external: ['typescript', '@fleet-service/server'],
     plugins: [withoutOptionalNativeModules],
     minify: true,

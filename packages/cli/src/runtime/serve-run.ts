@@ -28,7 +28,7 @@ export async function runServe(run: {
   settings: ConnectionSettings;
   mode: OutputMode;
 }): Promise<{ address: string; services: number }> {
-  const server = await import('@fleet-service/server');
+  const server = await loadServer();
   const { flags, settings } = run;
   const env = process.env;
   let credentials: ReturnType<typeof server.credentialsFrom>;
@@ -84,6 +84,18 @@ export async function runServe(run: {
   });
   await fs.close();
   return { address, services: config.services.size };
+}
+
+/** @fleet-service/server, installed beside the CLI (not bundled: fastify, SQLite's native binding). */
+async function loadServer(): Promise<typeof import('@fleet-service/server')> {
+  try {
+    return await import('@fleet-service/server');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new UsageError('fs serve needs @fleet-service/server installed beside the CLI', {
+      hint: 'npm install -g @fleet-service/cli @fleet-service/server',
+    });
+  }
 }
 
 /** SymfoniNext's BIND (`:8080`, `0.0.0.0:8080`) as a listen address. */
