@@ -248,3 +248,24 @@ describe('fs serve: compatible routes', () => {
     expect((await h.call('GET', '/metrics', { auth: null })).status).toBe(401);
   });
 });
+
+describe('fs serve: secrets stay out of the logs', () => {
+  it('request logs hold no token, header or password', async () => {
+    const { Writable } = await import('node:stream');
+    let logged = '';
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        logged += chunk;
+        done();
+      },
+    });
+    h = await serveHarness([{ name: 'web', version: '1.0' }], { logger: { level: 'info', stream } });
+    await h.call('GET', `/v1/services?token=${TOKEN}`, { auth: null });
+    await h.call('GET', '/v1/services', { auth: `Basic ${Buffer.from('ci:pa55').toString('base64')}` });
+    await h.call('POST', `/api/dockerhub/webhook?token=${TOKEN}`, { auth: null, body: { nope: true } });
+    expect(logged).toContain('/v1/services?token=***');
+    expect(logged).not.toContain(TOKEN);
+    expect(logged).not.toContain('pa55');
+    expect(logged).not.toContain(Buffer.from('ci:pa55').toString('base64'));
+  });
+});

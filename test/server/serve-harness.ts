@@ -166,9 +166,10 @@ export async function serveHarness(
 
 /** Poll GET /v1/rollouts/{id} until it ended (the clock runs itself; no real sleeping). */
 export async function settled(x: ServeHarness, id: string, base = x.base): Promise<any> {
-  for (;;) {
+  for (let turn = 0; turn < 100_000; turn++) {
     const a = await call(base, 'GET', `/v1/rollouts/${id}`);
     if (a.json?.state === 'finished' || a.json?.state === 'superseded') return a.json;
     await new Promise((r) => setImmediate(r));
   }
+  throw new Error(`rollout ${id} did not end`);
 }

@@ -120,3 +120,56 @@ describe('fs serve: /v1 routes', () => {
     expect(doc.json.paths['/v1/services/{name}/rollouts'].post.requestBody).toBeDefined();
   });
 });
+
+describe('fs serve: notifications and the re-pull timer', () => {
+  it('tells the notify targets the real outcome (per server and per service)', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    const { parseTarget } = await import('@fleet-service/notify');
+    const received: any[] = [];
+    const hook = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const port = (hook.address() as { port: number }).port;
+    try {
+      h = await serveHarness([{ name: 'web', version: '1.0' }], {
+        notify: [parseTarget(`webhook:http://127.0.0.1:${port}/hook`)],
+      });
+      const a = await h.call('POST', '/v1/services/web/rollouts?wait=true', { body: { version: '1.1' } });
+      expect(a.status).toBe(200);
+      while (received.length === 0) await new Promise((r) => setImmediate(r));
+      expect(received[0]).toMatchObject({ event: 'succeeded', service: 'web', rolloutId: a.json.id });
+    } finally {
+      hook.close();
+    }
+  });
+
+  it('--repull-period: services on a moving tag get a forced rolling restart each period (injected clock)', async () => {
+    h = await serveHarness([{ name: 'web' }, { name: 'pinned', version: '1.0' }], {
+      repullPeriodMs: 86_400_000,
+    });
+    const start = h.clock.now();
+    await h.call('POST', '/v1/services/web/rollouts?wait=true', { body: {} });
+    await h.call('POST', '/v1/services/pinned/rollouts?wait=true', { body: {} });
+    // the clock jumps ahead whenever everything waits: the 24 h timer fires without real waiting
+    let repull: any;
+    while (!repull) {
+      repull = h.server.store.recent(10).find((e) => e.request.source === 'repull');
+      await new Promise((r) => setImmediate(r));
+    }
+    const done = await settled(h, repull.id);
+    expect(done).toMatchObject({ service: 'web', force: true, outcome: 'succeeded', version: 'latest' });
+    expect(done.result.replaced).toHaveLength(2);
+    expect(h.clock.now() - start).toBeGreaterThanOrEqual(86_400_000);
+    expect(
+      h.server.store.recent(10).some((e) => e.request.source === 'repull' && e.service === 'pinned'),
+    ).toBe(false);
+  });
+});

@@ -96,7 +96,19 @@ export class Deployer {
   resume(): RolloutEntry[] {
     const left = [...this.opts.store.inState('running'), ...this.opts.store.inState('queued')];
     for (const entry of left) {
-      if (!this.opts.config.services.has(entry.service)) continue;
+      if (!this.opts.config.services.has(entry.service)) {
+        // the config no longer lists the service: answered, not run
+        entry.state = 'finished';
+        entry.outcome = 'error';
+        entry.finishedAt = this.clock.now();
+        entry.error = {
+          name: 'DeployRequestError',
+          code: 'ERR_SERVE_REQUEST',
+          message: `service "${entry.service}" is no longer in the config`,
+        };
+        this.opts.store.update(entry);
+        continue;
+      }
       entry.state = 'queued';
       this.enqueue(entry);
     }
