@@ -1,12 +1,11 @@
 // The routes existing deploy scripts call: SymfoniNext's curl line replayed verbatim over HTTPS,
 // Docker Hub's and the registry's webhook payloads → rollouts → callback; every auth failure path.
 import { execFile } from 'node:child_process';
-import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { parseUnitFile, unitHash } from '@fleet-service/fleet-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runningWith } from '../rollout/sim-harness.js';
+import { jsonReceiver } from './json-receiver.js';
 import { imageUnit, type ServeHarness, serveHarness, settled, TOKEN } from './serve-harness.js';
 import { hasOpenssl, makeCert } from './tls-cert.js';
 
@@ -119,34 +118,19 @@ describe('fs serve: compatible routes', () => {
             ...args,
           ])
         ).stdout;
-      const url = 'https://your.deployment.url/service/blog';
-      expect(await curl(['-X', 'PUT', '-d', '{"image": "me/blog:v1.13"}', url])).toBe('401');
-      expect(
-        await curl(['-H', 'Authorization: nope', '-X', 'PUT', '-d', '{"image": "me/blog:v1.13"}', url]),
-      ).toBe('403');
-      expect(await curl(['-H', `Authorization: ${TOKEN}`, '-X', 'PUT', '-d', '{"image": ', url])).toBe('400');
-      expect(
-        await curl([
-          '-H',
-          `Authorization: ${TOKEN}`,
-          '-X',
-          'PUT',
-          '-d',
-          '{"image": "me/blog:v1"}',
-          'https://your.deployment.url/service/bl_og',
-        ]),
-      ).toBe('400');
-      expect(
-        await curl([
-          '-H',
-          `Authorization: ${TOKEN}`,
-          '-X',
-          'PUT',
-          '-d',
-          '{"image": "me/x:1"}',
-          'https://your.deployment.url/service/nosuch',
-        ]),
-      ).toBe('404');
+      const at = (name: string) => `https://your.deployment.url/service/${name}`;
+      const auth = ['-H', `Authorization: ${TOKEN}`];
+      const cases: [string[], string, string][] = [
+        [[], '{"image": "me/blog:v1.13"}', 'blog'], // no Authorization
+        [['-H', 'Authorization: nope'], '{"image": "me/blog:v1.13"}', 'blog'], // a wrong one
+        [auth, '{"image": ', 'blog'], // malformed JSON
+        [auth, '{"image": "me/blog:v1"}', 'bl_og'], // a name SymfoniNext refuses
+        [auth, '{"image": "me/x:1"}', 'nosuch'], // not in the config
+      ];
+      const statuses = [];
+      for (const [headers, body, name] of cases)
+        statuses.push(await curl([...headers, '-X', 'PUT', '-d', body, at(name)]));
+      expect(statuses).toEqual(['401', '403', '400', '400', '404']);
     },
   );
 
@@ -165,19 +149,9 @@ describe('fs serve: compatible routes', () => {
     ]);
     await h.call('POST', '/v1/services/hook/rollouts?wait=true', { body: {} });
     await h.call('POST', '/v1/services/pinned/rollouts?wait=true', { body: {} });
-    const callbacks: unknown[] = [];
-    const hub = createHttpServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        callbacks.push(JSON.parse(body));
-        res.end('{}');
-      });
-    });
-    await new Promise<void>((r) => hub.listen(0, '127.0.0.1', r));
-    const callback = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/u/svendowideit/testhook/hook/2141b5bi5i5b02bec211i4eeih0242eg11000a/`;
+    const hub = await jsonReceiver();
+    const callbacks = hub.bodies;
+    const callback = `${hub.url}/u/svendowideit/testhook/hook/2141b5bi5i5b02bec211i4eeih0242eg11000a/`;
     try {
       const from = h.clock.now();
       const a = await h.call('POST', `/api/dockerhub/webhook?token=${TOKEN}`, {

@@ -123,24 +123,13 @@ describe('fs serve: /v1 routes', () => {
 
 describe('fs serve: notifications and the re-pull timer', () => {
   it('tells the notify targets the real outcome (per server and per service)', async () => {
-    const { createServer: createHttpServer } = await import('node:http');
     const { parseTarget } = await import('@fleet-service/notify');
-    const received: any[] = [];
-    const hook = createHttpServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        received.push(JSON.parse(body));
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    const port = (hook.address() as { port: number }).port;
+    const { jsonReceiver } = await import('./json-receiver.js');
+    const hook = await jsonReceiver();
+    const received = hook.bodies;
     try {
       h = await serveHarness([{ name: 'web', version: '1.0' }], {
-        notify: [parseTarget(`webhook:http://127.0.0.1:${port}/hook`)],
+        notify: [parseTarget(`webhook:${hook.url}/hook`)],
       });
       const a = await h.call('POST', '/v1/services/web/rollouts?wait=true', { body: { version: '1.1' } });
       expect(a.status).toBe(200);
