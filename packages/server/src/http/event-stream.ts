@@ -8,6 +8,8 @@ import type { Deployer } from '../engine/deployer.js';
 import type { RolloutEntry, StoredEvent } from '../store/entry.js';
 import { statusOfEntry } from './status-of.js';
 
+const HEARTBEAT_MS = 15_000;
+
 export function streamEvents(
   deployer: Deployer,
   entry: RolloutEntry,
@@ -35,9 +37,13 @@ export function streamEvents(
   };
   let unsubscribe = () => {};
   let ended = false;
+  // an SSE comment now and then keeps proxies from closing a quiet stream (a long health wait)
+  const heartbeat = ndjson ? undefined : setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  heartbeat?.unref();
   const end = (final: RolloutEntry) => {
     if (ended) return;
     ended = true;
+    clearInterval(heartbeat);
     const summary = {
       type: 'end',
       id: final.id,
@@ -48,6 +54,9 @@ export function streamEvents(
     };
     raw.end(ndjson ? `${JSON.stringify(summary)}\n` : `event: end\ndata: ${JSON.stringify(summary)}\n\n`);
   };
-  raw.on('close', () => unsubscribe());
+  raw.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
   unsubscribe = deployer.watch(entry, after, { onEvent: write, onEnd: end });
 }

@@ -8,7 +8,8 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { requestsForPush } from '../engine/push-plan.js';
-import type { RolloutEntry } from '../store/entry.js';
+import { DeployRequestError } from '../errors.js';
+import type { DeployRequest, RolloutEntry } from '../store/entry.js';
 import { acceptAndAnswer, isTrue, type RouteContext } from './context.js';
 import { versionFromImage } from './routes-v1.js';
 import { dockerHubBody, registryBody, serviceParams, symfoniBody, waitQuery } from './schemas.js';
@@ -87,7 +88,7 @@ export function webhookRoutes(ctx: RouteContext, post: CallbackPoster) {
           'dockerhub',
           callback,
         );
-        const entries = match.requests.map((r) => ctx.deployer.accept(r));
+        const entries = acceptEach(ctx, match.requests, match.skipped);
         if (callback) void tellDockerHub(ctx, entries, callback, post, req.log);
         return reply.code(202).send({
           rollouts: entries.map((e) => ({ id: e.id, service: e.service, location: `/v1/rollouts/${e.id}` })),
@@ -107,8 +108,8 @@ export function webhookRoutes(ctx: RouteContext, post: CallbackPoster) {
           if (e.action !== 'push' || !repo || !tag) continue; // manifest pushes by digest have no tag
           const repositories = e.request?.host ? [repo, `${e.request.host}/${repo}`] : [repo];
           const match = requestsForPush(ctx.config, { repositories, tag }, 'registry');
-          entries.push(...match.requests.map((r) => ctx.deployer.accept(r)));
           skipped.push(...match.skipped);
+          entries.push(...acceptEach(ctx, match.requests, skipped));
         }
         return reply.code(202).send({
           rollouts: entries.map((e) => ({ id: e.id, service: e.service, location: `/v1/rollouts/${e.id}` })),
@@ -117,6 +118,24 @@ export function webhookRoutes(ctx: RouteContext, post: CallbackPoster) {
       },
     );
   };
+}
+
+/** Accept every request a push maps to; one the server refuses (e.g. its unit file does not render) is skipped with the reason. */
+function acceptEach(
+  ctx: RouteContext,
+  requests: readonly DeployRequest[],
+  skipped: { service: string; reason: string }[],
+): RolloutEntry[] {
+  const entries: RolloutEntry[] = [];
+  for (const r of requests) {
+    try {
+      entries.push(ctx.deployer.accept(r));
+    } catch (error) {
+      if (!(error instanceof DeployRequestError)) throw error;
+      skipped.push({ service: r.service, reason: error.message });
+    }
+  }
+  return entries;
 }
 
 /** POSTs a JSON body to a URL (fetch by default; tests and the CLI may pass their own). */
