@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-const packages = ['fleet-client', 'fleet-sim', 'rollout', 'notify', 'apply', 'cli'];
+const packages = ['fleet-client', 'fleet-sim', 'rollout', 'notify', 'apply', 'server', 'cli'];
 const allowedWorkspaceDeps: Record<string, string[]> = {
   'fleet-client': [],
   'fleet-sim': ['@fleet-service/fleet-client'],
@@ -14,8 +14,16 @@ const allowedWorkspaceDeps: Record<string, string[]> = {
   apply: ['@fleet-service/fleet-client', '@fleet-service/rollout'],
   // notify knows results, not fleet: rollout's types only (RolloutResult, RolloutEvent)
   notify: ['@fleet-service/rollout'],
+  // fs serve: the engine behind HTTP; the services come from apply's parser, outcomes go to notify
+  server: [
+    '@fleet-service/apply',
+    '@fleet-service/fleet-client',
+    '@fleet-service/notify',
+    '@fleet-service/rollout',
+  ],
   // the CLI ships one bundle with rollout, fleet-sim and oclif inside; its library entry
   // re-exports NotFleetError from fleet-client and decides exit codes with rollout's classification
+  // (@fleet-service/server is not a dependency: `fs serve` loads it when installed beside the CLI)
   cli: ['@fleet-service/fleet-client', '@fleet-service/rollout'],
 };
 

@@ -49,6 +49,14 @@ export interface DesiredService {
   strategy: StrategySettings;
   /** The sidekick `S-sidekick@.service` listed with this service: updated with each instance. */
   sidekick?: { name: string; service: string; unitFile: UnitOption[]; unitSource: string };
+  /** The image repository the service runs (`myorg/foo`), for `fs serve`'s deploys and webhooks. */
+  image?: string;
+  /** `fs serve` may update this service over HTTP (SymfoniNext's `deployer.allowUpdates`). @default false */
+  allowUpdates?: boolean;
+  /** `fs serve`'s notification targets for this service (as `--notify`). */
+  notify?: string[];
+  /** The unit file's text before version substitution (to render another version). */
+  unitText?: string;
   /** Where the entry is in services.yaml. */
   at: { file: string; line?: number; column?: number };
 }

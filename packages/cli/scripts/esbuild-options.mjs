@@ -31,7 +31,9 @@ export function bundleOptions(root) {
     format: 'cjs',
     target: 'node20',
     conditions: ['@fleet-service/source'],
-    external: ['typescript'],
+    // @fleet-service/server (fastify, better-sqlite3's native binding) is not bundled: `fs serve` loads it
+    // from beside the CLI (npm install -g @fleet-service/cli @fleet-service/server)
+    external: ['typescript', '@fleet-service/server'],
     plugins: [withoutOptionalNativeModules],
     minify: true,
     legalComments: 'none',

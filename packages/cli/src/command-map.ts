@@ -7,6 +7,7 @@ import Help from './commands/help.js';
 import Machines from './commands/machines.js';
 import Plan from './commands/plan.js';
 import Rollback from './commands/rollback.js';
+import Serve from './commands/serve.js';
 import Sim from './commands/sim.js';
 import Status from './commands/status.js';
 
@@ -18,6 +19,7 @@ export const COMMANDS = {
   machines: Machines,
   plan: Plan,
   rollback: Rollback,
+  serve: Serve,
   sim: Sim,
   status: Status,
 };

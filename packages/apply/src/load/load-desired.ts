@@ -95,7 +95,9 @@ export async function loadDesiredState(opts: LoadOptions): Promise<DesiredState>
           message: p.message,
         });
       if (unitFile.length === 0) problem(e, `unit file ${source.source} has no options`);
-      return invalid.length === 0 && unitFile.length > 0 ? { unitFile, source: source.source } : undefined;
+      return invalid.length === 0 && unitFile.length > 0
+        ? { unitFile, source: source.source, text: source.text }
+        : undefined;
     } catch (error) {
       if (opts.signal?.aborted) throw error;
       if (error instanceof UnitFileSyntaxError) {
@@ -120,6 +122,10 @@ export async function loadDesiredState(opts: LoadOptions): Promise<DesiredState>
       ...(e.version !== undefined ? { version: e.version } : {}),
       unitFile: unit.unitFile,
       unitSource: unit.source,
+      unitText: unit.text,
+      ...(e.entry.image !== undefined ? { image: e.entry.image } : {}),
+      ...(e.entry.allowUpdates !== undefined ? { allowUpdates: e.entry.allowUpdates } : {}),
+      ...(e.entry.notify !== undefined ? { notify: e.entry.notify } : {}),
       desiredState: (e.entry.desiredState || 'launched') as JobState,
       ...(e.entry.sequentialDeployment !== undefined
         ? { sequentialDeployment: e.entry.sequentialDeployment }

@@ -19,6 +19,21 @@ describe('parseServicesYaml', () => {
     ]);
   });
 
+  it('accepts fs serve’s keys (image, allowUpdates, notify): one file for apply and serve', () => {
+    const r = parseServicesYaml(
+      'services:\n  - name: web@.service\n    count: 2\n    image: myorg/web\n    allowUpdates: true\n    notify: ["slack:https://hooks.slack.com/x"]\n',
+      's.yaml',
+    );
+    expect(r.problems).toEqual([]);
+    expect(r.entries[0]?.entry).toMatchObject({ image: 'myorg/web', allowUpdates: true });
+    const bad = parseServicesYaml(
+      'services:\n  - name: web@.service\n    image: "My Org/web:1"\n    allowUpdates: yes please\n',
+      's.yaml',
+    );
+    expect(bad.problems.map((p) => p.message).join('\n')).toMatch(/image is a repository without a tag/);
+    expect(bad.problems).toHaveLength(2);
+  });
+
   it('reports every schema problem at once, each at its line and column', () => {
     const text = [
       'services:',

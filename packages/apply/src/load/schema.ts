@@ -71,6 +71,15 @@ export const entrySchema = z.strictObject({
   uri: z.string().optional(),
   desiredState: z.enum(['launched', 'loaded', 'inactive', '']).optional(),
   sequentialDeployment: z.boolean().optional(),
+  // fs serve (@fleet-service/server): what may be deployed over HTTP; fs apply accepts and ignores them
+  image: z
+    .string()
+    .regex(/^[a-z0-9]+(?:[._/:-][a-z0-9]+)*$/, {
+      error: 'image is a repository without a tag, e.g. myorg/foo or registry.example.com:5000/foo',
+    })
+    .optional(),
+  allowUpdates: z.boolean().optional(),
+  notify: z.array(z.string().min(1)).optional(),
   ...strategyShape,
 });
 

@@ -1,0 +1,32 @@
+import { FsCommand } from '../base-command.js';
+import { serveFlags } from '../flags/serve-flags.js';
+
+export default class Serve extends FsCommand {
+  static override summary =
+    'Deploy over HTTP: rollouts for CD jobs and registry webhooks, with live progress (SymfoniNext and Docker Hub compatible)';
+  static override description =
+    `Runs an HTTP API in front of the rollout engine. The services it may deploy come from --config: fs apply's services.yaml, whose entries may also say image (the repository they run, e.g. myorg/web) and allowUpdates: true (only those may be updated over HTTP).
+
+Routes: POST /v1/services/{name}/rollouts {"version": "1.2"} (202 + Location; ?wait=true answers with the outcome), GET /v1/rollouts/{id}, GET /v1/rollouts/{id}/events (server-sent events, or NDJSON with Accept: application/x-ndjson), GET /v1/services, GET /v1/services/{name}, POST /v1/services/{name}/rollback, GET /healthz, GET /metrics, GET /openapi.json; SymfoniNext's PUT /service/{name} {"image": "repo:tag"}; Docker Hub's POST /api/dockerhub/webhook?token=…; registry v2 notifications at POST /api/registry/webhook.
+
+Credentials come from the environment: FS_SERVE_TOKEN, FS_SERVE_TOKEN_FILE (one token a line), TOKEN (SymfoniNext), or FS_SERVE_PASSWORD / FS_SERVE_PASSWORD_FILE with FS_SERVE_USER for basic auth. Without any, fs serve refuses to start unless --no-auth on a loopback or unix listener.
+
+Runs until SIGINT/SIGTERM; rollouts running then stop safely and resume at the next start (with the same --state-dir). Exit code 2 on bad flags, config or credentials.`;
+  static override examples = [
+    'FS_SERVE_TOKEN=s3cret <%= config.bin %> serve --config deploy.yaml --state-dir /var/lib/fs-serve',
+    '<%= config.bin %> serve --config deploy.yaml --listen unix:/run/fs-serve.sock --no-auth',
+    '<%= config.bin %> serve --config deploy.yaml --listen 0.0.0.0:4500 --cert tls.crt --key tls.key --repull-period 24h',
+  ];
+  static override flags = serveFlags;
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Serve);
+    const mode = this.setup(flags);
+    const { connectionSettings } = await import('../runtime/settings.js');
+    const settings = connectionSettings(flags);
+    this.hintContext = { endpoint: settings.endpoint };
+    const { runServe } = await import('../runtime/serve-run.js');
+    const result = await runServe({ flags, settings, mode });
+    await this.finish({ result });
+  }
+}
