@@ -35,7 +35,7 @@ export const serveFlags = {
   }),
   'state-dir': Flags.string({
     summary:
-      'where accepted requests, rollout ids, events and results are kept (SQLite) [default: in memory]',
+      'where accepted requests, rollout ids, events and results are kept (SQLite); :memory: keeps nothing across restarts [default: $XDG_STATE_HOME/fs/serve or ~/.local/state/fs/serve]',
     env: 'FS_SERVE_STATE_DIR',
     helpValue: 'DIR',
   }),

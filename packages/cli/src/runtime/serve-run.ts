@@ -3,7 +3,8 @@
  * config loaded and checked, fleet verified, then the server until SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
 import type { NotifyTarget } from '@fleet-service/notify';
 import { splitTargetList } from '../flags/notify-flags.js';
 import type { OutputMode } from '../output/output-mode.js';
@@ -57,7 +58,7 @@ export async function runServe(run: {
       noAuth: flags['no-auth'],
       listen,
       ...(tls ? { tls } : {}),
-      ...(flags['state-dir'] ? { stateDir: flags['state-dir'] } : {}),
+      ...stateDirOf(flags['state-dir'], env),
       ...(flags['keep-rollouts'] !== undefined ? { keepRollouts: flags['keep-rollouts'] } : {}),
       ...(flags.parallel !== undefined ? { parallel: flags.parallel } : {}),
       ...(flags['repull-period'] !== undefined ? { repullPeriodMs: flags['repull-period'] } : {}),
@@ -122,4 +123,16 @@ async function notifyTargets(flags: string[], env: NodeJS.ProcessEnv): Promise<N
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/**
+ * A 202 is a promise, so the state store is on disk unless asked otherwise: `--state-dir DIR`, else
+ * `$XDG_STATE_HOME/fs/serve` (`~/.local/state/fs/serve`); `--state-dir :memory:` keeps it in memory
+ * (nothing survives a restart: for trying fs serve out).
+ */
+export function stateDirOf(flag: string | undefined, env: NodeJS.ProcessEnv): { stateDir?: string } {
+  if (flag === ':memory:') return {};
+  if (flag) return { stateDir: flag };
+  const base = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return { stateDir: join(base, 'fs', 'serve') };
 }
