@@ -1,6 +1,9 @@
 // The routes existing deploy scripts call: SymfoniNext's curl line replayed verbatim over HTTPS,
 // Docker Hub's and the registry's webhook payloads → rollouts → callback; every auth failure path.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseUnitFile, unitHash } from '@fleet-service/fleet-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -139,6 +142,38 @@ describe('fs serve: compatible routes', () => {
     const a = await h.call('PUT', '/service/blog', { raw: '{"image": "me/blog:v2"}', auth: TOKEN });
     expect(a.status).toBe(403);
     expect(a.json.error).toBe('updates-not-allowed');
+  });
+
+  it('Docker Hub webhook: the callback survives a restart between the 202 and the end (sent once, by the next server)', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'fs-serve-cb-'));
+    const hub = await jsonReceiver();
+    try {
+      h = await serveHarness([{ name: 'hook', image: 'svendowideit/testhook', count: 3 }], { stateDir });
+      await h.call('POST', '/v1/services/hook/rollouts?wait=true', { body: {} });
+      const a = await h.call('POST', `/api/dockerhub/webhook?token=${TOKEN}`, {
+        body: dockerHubPayload(`${hub.url}/u/svendowideit/testhook/hook/cb/`, 'latest'),
+        auth: null,
+      });
+      expect(a.status).toBe(202);
+      const id = a.json.rollouts[0].id;
+      expect(h.server.store.pendingCallbacks().map((c) => c.rollouts)).toEqual([[id]]);
+      // stop once the first instance was replaced: the rollout is not over, no callback yet
+      while (!h.server.store.events(id).some((e) => e.event.type === 'step-finished'))
+        await new Promise((r) => setImmediate(r));
+      await h.server.close();
+      expect(hub.bodies).toEqual([]);
+      const next = await h.start({ stateDir });
+      expect(await settled(h, id, next.base)).toMatchObject({ state: 'finished', outcome: 'succeeded' });
+      while (hub.bodies.length === 0) await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(hub.bodies).toEqual([
+        { state: 'success', description: 'hook: succeeded', context: 'fs serve', target_url: '' },
+      ]);
+      while (next.server.store.pendingCallbacks().length > 0) await new Promise((r) => setImmediate(r));
+    } finally {
+      hub.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('Docker Hub webhook: a push of the tracked moving tag is a forced rolling restart; the outcome is POSTed to callback_url', async () => {

@@ -5,6 +5,7 @@ export { DEFAULT_LISTEN, isLocalOnly, type ListenAddress, parseListen } from './
 export { configOf, loadServeConfig, type ServeConfig } from './config/serve-config.js';
 export { SERVICE_NAME } from './engine/deploy-spec.js';
 export { Deployer, type DeployerOptions } from './engine/deployer.js';
+export type { CallbackPoster } from './engine/dockerhub-callbacks.js';
 export { type ImageRef, isMovingTag, parseImageRef, sameRepository } from './engine/image-ref.js';
 export { type PushMatch, repullRequests, requestsForPush } from './engine/push-plan.js';
 export {
@@ -18,7 +19,6 @@ export {
   StateStoreError,
 } from './errors.js';
 export { type AuthVerdict, createAuthCheck } from './http/auth.js';
-export type { CallbackPoster } from './http/routes-compat.js';
 export { entryView, HTTP_STATUS_FOR_CLASS, statusOfEntry } from './http/status-of.js';
 export { createServer, type FsServer, redactUrl, type ServeOptions } from './server.js';
 export type {

@@ -12,12 +12,13 @@ import { type Credentials, hasCredentials } from './config/credentials.js';
 import { DEFAULT_LISTEN, isLocalOnly, type ListenAddress, parseListen } from './config/listen.js';
 import type { ServeConfig } from './config/serve-config.js';
 import { Deployer } from './engine/deployer.js';
+import { type CallbackPoster, DockerHubCallbacks, fetchPoster } from './engine/dockerhub-callbacks.js';
 import { repullRequests } from './engine/push-plan.js';
 import { ServiceViews } from './engine/service-views.js';
 import { NoCredentialsError } from './errors.js';
 import { createAuthCheck } from './http/auth.js';
 import { errorBody, type RouteContext } from './http/context.js';
-import { type CallbackPoster, fetchPoster, symfoniRoutes, webhookRoutes } from './http/routes-compat.js';
+import { symfoniRoutes, webhookRoutes } from './http/routes-compat.js';
 import { openapiCollector, opsRoutes } from './http/routes-ops.js';
 import { v1Routes } from './http/routes-v1.js';
 import { createMetrics } from './metrics.js';
@@ -198,7 +199,10 @@ export function createServer(opts: ServeOptions): FsServer {
   };
   void app.register(v1Routes(ctx));
   void app.register(symfoniRoutes(ctx));
-  void app.register(webhookRoutes(ctx, opts.postCallback ?? fetchPoster));
+  const callbacks = new DockerHubCallbacks(store, deployer, opts.postCallback ?? fetchPoster, (message) =>
+    app.log.warn({ err: { message } }, 'Docker Hub callback failed'),
+  );
+  void app.register(webhookRoutes(ctx, callbacks));
   void app.register(opsRoutes(ctx, openapi.document));
 
   const repull = new AbortController();
@@ -230,6 +234,7 @@ export function createServer(opts: ServeOptions): FsServer {
     owner,
     async listen() {
       deployer.resume();
+      callbacks.resume();
       startRepull();
       if (address.kind === 'unix') {
         try {

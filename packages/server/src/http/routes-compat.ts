@@ -6,7 +6,8 @@
  *   `callback_url` once every rollout it started ended);
  * - the Docker Registry v2 notification envelope `POST /api/registry/webhook`.
  */
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { DockerHubCallbacks } from '../engine/dockerhub-callbacks.js';
 import { requestsForPush } from '../engine/push-plan.js';
 import { DeployRequestError } from '../errors.js';
 import type { DeployRequest, RolloutEntry } from '../store/entry.js';
@@ -70,7 +71,7 @@ interface RegistryEnvelope {
   events: { action?: string; target?: { repository?: string; tag?: string }; request?: { host?: string } }[];
 }
 
-export function webhookRoutes(ctx: RouteContext, post: CallbackPoster) {
+export function webhookRoutes(ctx: RouteContext, callbacks: DockerHubCallbacks) {
   return async (app: FastifyInstance) => {
     app.addContentTypeParser(
       'application/vnd.docker.distribution.events.v1+json',
@@ -89,7 +90,11 @@ export function webhookRoutes(ctx: RouteContext, post: CallbackPoster) {
           callback,
         );
         const entries = acceptEach(ctx, match.requests, match.skipped);
-        if (callback) void tellDockerHub(ctx, entries, callback, post, req.log);
+        if (callback)
+          callbacks.start(
+            callback,
+            entries.map((e) => e.id),
+          );
         return reply.code(202).send({
           rollouts: entries.map((e) => ({ id: e.id, service: e.service, location: `/v1/rollouts/${e.id}` })),
           skipped: match.skipped,
@@ -138,20 +143,6 @@ function acceptEach(
   return entries;
 }
 
-/** POSTs a JSON body to a URL (fetch by default; tests and the CLI may pass their own). */
-export type CallbackPoster = (url: string, body: object) => Promise<void>;
-
-export const fetchPoster: CallbackPoster = async (url, body) => {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.arrayBuffer();
-  if (!res.ok) throw new Error(`callback answered ${res.status}`);
-};
-
 function safeCallback(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
@@ -159,29 +150,5 @@ function safeCallback(url: string | undefined): string | undefined {
     return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Docker Hub's callback: `state` success/failure/error once every rollout the push started ended. */
-async function tellDockerHub(
-  ctx: RouteContext,
-  entries: RolloutEntry[],
-  url: string,
-  post: CallbackPoster,
-  log: FastifyBaseLogger,
-): Promise<void> {
-  const finals = await Promise.all(entries.map((e) => ctx.deployer.waitFor(e.id)));
-  const failed = finals.filter(
-    (e) => e.state === 'finished' && e.outcome !== 'succeeded' && e.outcome !== 'unchanged',
-  );
-  const state = failed.length === 0 ? 'success' : 'failure';
-  const description =
-    finals.length === 0
-      ? 'fs: no service runs this tag'
-      : finals.map((e) => `${e.service}: ${e.state === 'superseded' ? 'superseded' : e.outcome}`).join(', ');
-  try {
-    await post(url, { state, description: description.slice(0, 255), context: 'fs serve', target_url: '' });
-  } catch (error) {
-    log.warn({ err: { message: (error as Error).message } }, 'Docker Hub callback failed');
   }
 }

@@ -33,6 +33,11 @@ CREATE TABLE IF NOT EXISTS events (
   body TEXT NOT NULL,
   PRIMARY KEY (rollout_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS callbacks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  url TEXT NOT NULL,
+  rollouts TEXT NOT NULL
+);
 `;
 
 export class StateStore {
@@ -75,6 +80,9 @@ export class StateStore {
       ),
       deleteRollout: db.prepare('DELETE FROM rollouts WHERE id = ?'),
       deleteEvents: db.prepare('DELETE FROM events WHERE rollout_id = ?'),
+      addCallback: db.prepare('INSERT INTO callbacks (url, rollouts) VALUES (?, ?)'),
+      callbacks: db.prepare('SELECT id, url, rollouts FROM callbacks ORDER BY id'),
+      removeCallback: db.prepare('DELETE FROM callbacks WHERE id = ?'),
     };
   }
 
@@ -129,6 +137,28 @@ export class StateStore {
 
   lastSeq(rolloutId: string): number {
     return (this.stmts.lastSeq.get(rolloutId) as { seq: number | null }).seq ?? 0;
+  }
+
+  /** A callback to send once these rollouts ended (Docker Hub's `callback_url`); its id. */
+  addCallback(url: string, rolloutIds: readonly string[]): number {
+    let id = 0;
+    this.write(() => {
+      id = Number(this.stmts.addCallback.run(url, JSON.stringify(rolloutIds)).lastInsertRowid);
+    });
+    return id;
+  }
+
+  /** Callbacks not sent yet, oldest first. */
+  pendingCallbacks(): { id: number; url: string; rollouts: string[] }[] {
+    return (this.stmts.callbacks.all() as { id: number; url: string; rollouts: string }[]).map((r) => ({
+      id: r.id,
+      url: r.url,
+      rollouts: JSON.parse(r.rollouts) as string[],
+    }));
+  }
+
+  removeCallback(id: number): void {
+    this.write(() => this.stmts.removeCallback.run(id));
   }
 
   close(): void {
