@@ -97,3 +97,30 @@ export {
 } from './status.js';
 export { planTeardown, teardownPlan } from './teardown.js';
 export { isGlobalUnitFile, outageProblems, validateSpec } from './validate-spec.js';
+export {
+  deployVersion,
+  destroyVersion,
+  listVersionedUnits,
+  observeVersions,
+  rollbackVersion,
+  type VersionedUnit,
+  validateVersionedSpec,
+} from './versioned.js';
+export {
+  type DestroyPrevious,
+  planVersionedDeploy,
+  planVersionRecovery,
+  type VersionedSpec,
+} from './versioned-plan.js';
+export {
+  servingVersion,
+  VERSION_PATTERN,
+  VERSION_SECTION,
+  type VersionSnapshot,
+  type VersionView,
+  versionedName,
+  versionMarker,
+  versionOfUnit,
+  viewVersions,
+  withVersionMarker,
+} from './versioned-view.js';
