@@ -121,6 +121,7 @@ export {
   versionedName,
   versionMarker,
   versionOfUnit,
+  versionSnapshotOf,
   viewVersions,
   withVersionMarker,
 } from './versioned-view.js';

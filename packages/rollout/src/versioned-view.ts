@@ -10,7 +10,10 @@
  * record's previous contents, so a rollback knows which version it restores.
  */
 import type { Unit, UnitOption, UnitState } from '@fleet-service/fleet-client';
+import type { ClusterObservation } from './cluster-observation.js';
 import { normalizeUnitOptions, parseUnitName, unitHash } from './fleet-helpers.js';
+import { parseRecord } from './record.js';
+import { recordUnitName } from './reserved-units.js';
 import { type InstanceView, indexStates, isRunningPerSnapshot, type RolloutRecord } from './snapshot.js';
 
 /** The marker section of a versioned unit. */
@@ -133,4 +136,19 @@ export function servingVersion(
       b.instances.length - a.instances.length ||
       Number(b.hash === record?.target.hash) - Number(a.hash === record?.target.hash),
   )[0];
+}
+
+/** The service's versions from one whole-cluster observation (as `snapshotOf` is for a service). */
+export function versionSnapshotOf(observation: ClusterObservation, service: string): VersionSnapshot {
+  const units = observation.units.filter((u) => versionOfUnit(service, u) !== undefined);
+  const names = new Set(units.map((u) => u.name));
+  const snapshot: VersionSnapshot = {
+    service,
+    units,
+    states: observation.states.filter((s) => names.has(s.name ?? '')),
+  };
+  const record = parseRecord(observation.units.find((u) => u.name === recordUnitName(service)));
+  if (record) snapshot.record = record;
+  if (observation.serverVersion !== undefined) snapshot.serverVersion = observation.serverVersion;
+  return snapshot;
 }
