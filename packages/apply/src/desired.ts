@@ -60,6 +60,8 @@ export interface DesiredService {
    * version (see @fleet-service/rollout's deployVersion); `version` names it.
    */
   versioned?: { destroyPrevious?: boolean | 'at-end'; batchSize?: number };
+  /** `fs serve`'s one-off tasks: where the task unit template is (`{{version}}`, `{{command}}`), resolved like the unit file. */
+  task?: string;
   /** The unit file's text before version substitution (to render another version). */
   unitText?: string;
   /** Where the entry is in services.yaml. */

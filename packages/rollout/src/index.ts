@@ -95,6 +95,15 @@ export {
   type ServiceSummary,
   type StatusOptions,
 } from './status.js';
+export {
+  asOneshot,
+  runTask,
+  TASK_TIMEOUT_EXIT,
+  type TaskDeps,
+  type TaskResult,
+  type TaskSpec,
+  taskUnitName,
+} from './task.js';
 export { planTeardown, teardownPlan } from './teardown.js';
 export { isGlobalUnitFile, outageProblems, validateSpec } from './validate-spec.js';
 export {

@@ -18,6 +18,7 @@ import { NoCredentialsError } from './errors.js';
 import { createAuthCheck } from './http/auth.js';
 import { errorBody, type RouteContext } from './http/context.js';
 import { type CallbackPoster, fetchPoster, symfoniRoutes, webhookRoutes } from './http/routes-compat.js';
+import { deploysterRoutes } from './http/routes-deployster.js';
 import { openapiCollector, opsRoutes } from './http/routes-ops.js';
 import { v1Routes } from './http/routes-v1.js';
 import { createMetrics } from './metrics.js';
@@ -68,8 +69,12 @@ export interface ServeOptions {
   postCallback?: CallbackPoster;
   /** How long GET /v1/services may serve a cached cluster listing. @default 2_000 */
   statusTtlMs?: number;
-  /** The version shown in /openapi.json. @default '0.1.0' */
+  /** The version shown in /openapi.json and GET /v1/version. @default '0.1.0' */
   version?: string;
+  /** A one-off task's time limit (then destroyed, `Exited (124)`). @default 600_000 */
+  taskTimeoutMs?: number;
+  /** Between reads of a task's state. @default 1_000 */
+  taskPollMs?: number;
 }
 
 export interface FsServer {
@@ -200,6 +205,14 @@ export function createServer(opts: ServeOptions): FsServer {
   void app.register(symfoniRoutes(ctx));
   void app.register(webhookRoutes(ctx, opts.postCallback ?? fetchPoster));
   void app.register(opsRoutes(ctx, openapi.document));
+  void app.register(
+    deploysterRoutes(ctx, {
+      api: opts.api,
+      version: opts.version ?? '0.1.0',
+      ...(opts.taskTimeoutMs !== undefined ? { taskTimeoutMs: opts.taskTimeoutMs } : {}),
+      ...(opts.taskPollMs !== undefined ? { taskPollMs: opts.taskPollMs } : {}),
+    }),
+  );
 
   const repull = new AbortController();
   const startRepull = () => {

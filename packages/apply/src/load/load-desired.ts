@@ -127,6 +127,7 @@ export async function loadDesiredState(opts: LoadOptions): Promise<DesiredState>
       ...(e.entry.image !== undefined ? { image: e.entry.image } : {}),
       ...(e.entry.allowUpdates !== undefined ? { allowUpdates: e.entry.allowUpdates } : {}),
       ...(e.entry.notify !== undefined ? { notify: e.entry.notify } : {}),
+      ...(e.entry.task !== undefined ? { task: resolveRef(e.entry.task, root) } : {}),
       ...(e.entry.strategy === 'versioned'
         ? {
             versioned: {

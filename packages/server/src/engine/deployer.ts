@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-client';
 import {
   classifyError,
+  deployVersion,
+  destroyVersion,
   type LockOptions,
   type RolloutEvent,
   type RolloutResult,
@@ -18,7 +20,7 @@ import {
 import type { ServeConfig } from '../config/serve-config.js';
 import type { DeployRequest, RolloutEntry, StreamEvent } from '../store/entry.js';
 import type { StateStore } from '../store/state-store.js';
-import { serviceFor, specFor } from './deploy-spec.js';
+import { checkVersion, serviceFor, specFor, versionedSpecFor } from './deploy-spec.js';
 import { EntryStreams, type Watcher } from './entry-stream.js';
 
 export interface DeployerOptions {
@@ -79,7 +81,11 @@ export class Deployer {
    */
   accept(request: DeployRequest): RolloutEntry {
     if (request.kind === 'deploy') specFor(this.opts.config, request, {});
-    else serviceFor(this.opts.config, request);
+    else if (request.kind === 'deploy-version') versionedSpecFor(this.opts.config, request, {});
+    else if (request.kind === 'destroy-version') {
+      serviceFor(this.opts.config, request);
+      checkVersion(request.version);
+    } else serviceFor(this.opts.config, request);
     const entry: RolloutEntry = {
       id: this.opts.newId?.() ?? randomUUID(),
       service: request.service,
@@ -285,6 +291,15 @@ export class Deployer {
     if (entry.request.kind === 'rollback') {
       const d = serviceFor(this.opts.config, entry.request);
       return rollbackService(entry.service, { ...deps, spec: { ...d.strategy, lock } });
+    }
+    if (entry.request.kind === 'deploy-version')
+      return deployVersion(versionedSpecFor(this.opts.config, entry.request, lock), deps);
+    if (entry.request.kind === 'destroy-version') {
+      const d = serviceFor(this.opts.config, entry.request);
+      return destroyVersion(entry.service, checkVersion(entry.request.version), {
+        ...deps,
+        spec: { ...d.strategy, lock },
+      });
     }
     return rollout(specFor(this.opts.config, entry.request, lock), deps);
   }
