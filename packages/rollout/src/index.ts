@@ -97,12 +97,15 @@ export {
 } from './status.js';
 export {
   asOneshot,
+  MAX_TASK_COMMAND,
   runTask,
   TASK_TIMEOUT_EXIT,
   type TaskDeps,
   type TaskResult,
   type TaskSpec,
+  taskCommandProblem,
   taskUnitName,
+  withTaskCommand,
 } from './task.js';
 export { planTeardown, teardownPlan } from './teardown.js';
 export { isGlobalUnitFile, outageProblems, validateSpec } from './validate-spec.js';

@@ -47,6 +47,27 @@ export interface TaskResult {
   durationMs: number;
 }
 
+/** Longest command accepted. */
+export const MAX_TASK_COMMAND = 4_096;
+
+/** Why `command` cannot be a task's command (`undefined`: it can). */
+export function taskCommandProblem(command: unknown): string | undefined {
+  if (typeof command !== 'string' || command.trim() === '' || command.length > MAX_TASK_COMMAND)
+    return `command must be a non-empty string of at most ${MAX_TASK_COMMAND} characters`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(command))
+    return 'command must be one line without control characters (a newline would add options to the unit file)';
+  return undefined;
+}
+
+/**
+ * A task template's text with `{{command}}` replaced (systemd's `%` specifiers escaped so the
+ * command runs as written). Check the command with taskCommandProblem first.
+ */
+export function withTaskCommand(text: string, command: string): string {
+  return text.replaceAll('{{command}}', () => command.replaceAll('%', '%%'));
+}
+
 /** The task's unit name. */
 export const taskUnitName = (service: string, id: string) => `${service}-task-${id}.service`;
 

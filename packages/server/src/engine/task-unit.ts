@@ -5,13 +5,11 @@
  * systemd's `%` specifiers are escaped so the command runs as written.
  */
 import { parseUnitFile, type UnitOption, validateUnitOptions } from '@fleet-service/fleet-client';
+import { taskCommandProblem, withTaskCommand } from '@fleet-service/rollout';
 import type { ServeConfig } from '../config/serve-config.js';
 import { DeployRequestError } from '../errors.js';
 import { checkVersion, serviceFor } from './deploy-spec.js';
 import { renderForVersion } from './image-ref.js';
-
-/** Longest command accepted. */
-export const MAX_COMMAND = 4_096;
 
 export function taskUnitFor(
   config: ServeConfig,
@@ -28,24 +26,14 @@ export function taskUnitFor(
       'no-task-template',
     );
   const v = checkVersion(typeof version === 'string' ? version : undefined);
-  if (typeof command !== 'string' || command.trim() === '' || command.length > MAX_COMMAND)
-    throw new DeployRequestError(
-      `command must be a non-empty string of at most ${MAX_COMMAND} characters`,
-      400,
-      'invalid-command',
-    );
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\u0000-\u001f\u007f]/.test(command))
-    throw new DeployRequestError(
-      'command must be one line without control characters',
-      400,
-      'invalid-command',
-    );
+  const problem = taskCommandProblem(command);
+  if (problem !== undefined || typeof command !== 'string')
+    throw new DeployRequestError(problem ?? 'no command', 400, 'invalid-command');
   if (!template.text.includes('{{command}}'))
     throw new DeployRequestError(`${template.source} has no {{command}}`, 422, 'invalid-unit');
   const rendered = renderForVersion(template.text, v, d.image);
   if (rendered.problem) throw new DeployRequestError(rendered.problem, 422, 'invalid-unit');
-  const text = rendered.text.replaceAll('{{command}}', command.replaceAll('%', '%%'));
+  const text = withTaskCommand(rendered.text, command);
   let unitFile: UnitOption[];
   try {
     unitFile = parseUnitFile(text, { source: template.source });
