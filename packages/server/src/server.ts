@@ -20,10 +20,12 @@ import { errorBody, type RouteContext } from './http/context.js';
 import { type CallbackPoster, fetchPoster, symfoniRoutes, webhookRoutes } from './http/routes-compat.js';
 import { deploysterRoutes } from './http/routes-deployster.js';
 import { openapiCollector, opsRoutes } from './http/routes-ops.js';
+import { uiRoutes } from './http/routes-ui.js';
 import { v1Routes } from './http/routes-v1.js';
 import { createMetrics } from './metrics.js';
 import { createNotifyBridge } from './notify-bridge.js';
 import { StateStore } from './store/state-store.js';
+import { LiveFeed } from './ui/live-feed.js';
 
 export interface ServeOptions {
   /** The fleet client rollouts go through. */
@@ -115,6 +117,7 @@ export function createServer(opts: ServeOptions): FsServer {
     ...(opts.onNotifyEvent ? { onNotifyEvent: opts.onNotifyEvent } : {}),
   });
   let metricsEnded: (e: import('./store/entry.js').RolloutEntry) => void = () => {};
+  const feed = new LiveFeed();
   const deployer = new Deployer({
     api: opts.api,
     config: opts.config,
@@ -126,8 +129,12 @@ export function createServer(opts: ServeOptions): FsServer {
     ...(opts.pid !== undefined ? { pid: opts.pid } : {}),
     ...(opts.lock ? { lock: opts.lock } : {}),
     ...(opts.lockRetryMs !== undefined ? { lockRetryMs: opts.lockRetryMs } : {}),
-    onEvent: (entry, event) => bridge?.onEvent(entry, event),
+    onEvent: (entry, event) => {
+      feed.event(entry, event);
+      bridge?.onEvent(entry, event);
+    },
     onChange: (entry) => {
+      feed.change(entry);
       if (entry.state !== 'finished' && entry.state !== 'superseded') return;
       views.invalidate();
       metricsEnded(entry);
@@ -205,6 +212,7 @@ export function createServer(opts: ServeOptions): FsServer {
   void app.register(symfoniRoutes(ctx));
   void app.register(webhookRoutes(ctx, opts.postCallback ?? fetchPoster));
   void app.register(opsRoutes(ctx, openapi.document));
+  void app.register(uiRoutes(ctx, { api: opts.api, feed, store }));
   void app.register(
     deploysterRoutes(ctx, {
       api: opts.api,
