@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseUnitFile, validateUnitOptions } from '@fleet-service/fleet-client';
 import type { TaskResult } from '@fleet-service/rollout';
@@ -17,7 +18,6 @@ export async function runTaskCommand(run: {
   mode: OutputMode;
 }): Promise<TaskResult> {
   await checkServiceName(run.service);
-  const { randomBytes } = await import('node:crypto');
   const { runTask, taskCommandProblem, withTaskCommand, VERSION_PATTERN } = await import(
     '@fleet-service/rollout'
   );
