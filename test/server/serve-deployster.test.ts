@@ -190,6 +190,21 @@ describe.skipIf(!hasOpenssl())("fs serve: deployster's API", () => {
     expect(h.sim.cluster.units().filter((u) => u.name.includes('-task-'))).toEqual([]);
   });
 
+  it('POST …/rollback of a versioned service brings back the version that served before', async () => {
+    h = await deployster();
+    const deploy = (version: string) =>
+      h!.call('POST', '/v1/services/railsapp/deploys?wait=true', {
+        body: { deploy: { version, destroy_previous: true } },
+      });
+    expect((await deploy('9f88701')).status).toBe(200);
+    expect((await deploy('7bdae1c')).status).toBe(200);
+    expect(versionedUnits(h)).toEqual(['railsapp-7bdae1c@.service', 'railsapp-7bdae1c@1.service']);
+    const back = await h.call('POST', '/v1/services/railsapp/rollback?wait=true');
+    expect(back.status).toBe(200);
+    expect(back.json.outcome).toBe('succeeded');
+    expect(versionedUnits(h)).toEqual(['railsapp-9f88701@.service', 'railsapp-9f88701@1.service']);
+  });
+
   it('GET /v1/version', async () => {
     h = await deployster();
     const a = await h.call('GET', '/v1/version');

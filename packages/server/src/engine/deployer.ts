@@ -11,10 +11,13 @@ import {
   classifyError,
   deployVersion,
   destroyVersion,
+  isRolloutError,
   type LockOptions,
+  listVersionedUnits,
   type RolloutEvent,
   type RolloutResult,
   rollbackService,
+  rollbackVersion,
   rollout,
 } from '@fleet-service/rollout';
 import type { ServeConfig } from '../config/serve-config.js';
@@ -290,7 +293,13 @@ export class Deployer {
     };
     if (entry.request.kind === 'rollback') {
       const d = serviceFor(this.opts.config, entry.request);
-      return rollbackService(entry.service, { ...deps, spec: { ...d.strategy, lock } });
+      const spec = { ...d.strategy, lock };
+      return rollbackService(entry.service, { ...deps, spec }).catch(async (error: unknown) => {
+        // a versioned service (deployster's deploys): the version that served before, again
+        if (!isRolloutError(error, 'ERR_ROLLOUT_NO_SUCH_SERVICE')) throw error;
+        if ((await listVersionedUnits(this.opts.api, entry.service)).length === 0) throw error;
+        return rollbackVersion(entry.service, { ...deps, spec });
+      });
     }
     if (entry.request.kind === 'deploy-version')
       return deployVersion(versionedSpecFor(this.opts.config, entry.request, lock), deps);
