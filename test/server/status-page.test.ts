@@ -90,6 +90,14 @@ describe.runIf(hasChromium())('fs serve: the live status page in Chromium', () =
     expect(progress.length).toBeGreaterThan(0); // progressed (steps finished / total)
     expect(Math.max(...progress)).toBe(4); // template + 3 instances
     expect(mine.at(-1)).toMatch(/^recent\|finished\|4\/4$/);
+    // and the services table follows: web now runs 1.1 on 3 instances (still no reload)
+    await page.waitForFunction(
+      "/web\\s*1\\.1\\s*3 running/.test(document.getElementById('services').textContent)",
+      {
+        timeout: 60_000,
+      },
+    );
+    expect(await page.evaluate('window.mark')).toBe(42);
 
     const dir = join(process.cwd(), 'reports');
     mkdirSync(dir, { recursive: true });
@@ -105,7 +113,7 @@ describe.runIf(hasChromium())('fs serve: the live status page in Chromium', () =
     // without JavaScript: the same services and the outcome, as of the load
     await page.setJavaScriptEnabled(false);
     await page.goto(`${h.base}/`, { waitUntil: 'domcontentloaded' });
-    expect(await page.$eval('#services', (t) => t.textContent)).toMatch(/web.*1\.0.*3 running/s);
+    expect(await page.$eval('#services', (t) => t.textContent)).toMatch(/web.*1\.1.*3 running/s);
     expect(await page.$eval(`#recent tr#r-${id}`, (t) => t.textContent)).toMatch(/succeeded/);
   });
 });

@@ -24,7 +24,15 @@ export function uiRoutes(
       let gathered: Awaited<ReturnType<typeof gatherServices>> = { rows: [], machines: new Map() };
       let error: string | undefined;
       try {
-        gathered = await gatherServices(opts.api, ctx.config);
+        gathered = await gatherServices(
+          opts.api,
+          ctx.config,
+          (service) =>
+            opts.store
+              .lastOf(service, 20)
+              .find((e) => e.request.kind === 'deploy' && e.outcome === 'succeeded' && e.request.version)
+              ?.request.version,
+        );
       } catch (e) {
         error = `fleet could not be read: ${(e as Error).message}`;
       }

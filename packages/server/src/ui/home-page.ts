@@ -24,9 +24,14 @@ export interface ServiceRow {
   versions: { version: string; instances: InstanceView[] }[];
 }
 
+/**
+ * One observation of the cluster → the rows. `deployed(S)` is the version the last successful
+ * rollout here rolled out (a rolling service's units do not name their version), else the config's.
+ */
 export async function gatherServices(
   api: FleetApi,
   config: ServeConfig,
+  deployed: (service: string) => string | undefined = () => undefined,
 ): Promise<{ rows: ServiceRow[]; machines: Map<string, string> }> {
   const observation = await observeClusterState(api, { machines: true });
   const machines = new Map((observation.machines ?? []).map((m) => [m.id ?? '', m.primaryIP ?? '']));
@@ -37,7 +42,7 @@ export async function gatherServices(
     }));
     const plain = viewService(snapshotOf(observation, d.service)).instances;
     if (plain.length > 0 || versions.length === 0)
-      versions.unshift({ version: d.version ?? '-', instances: plain });
+      versions.unshift({ version: deployed(d.service) ?? d.version ?? '-', instances: plain });
     return { service: d.service, versions };
   });
   return { rows, machines };

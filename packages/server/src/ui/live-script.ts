@@ -50,6 +50,18 @@ export const LIVE_SCRIPT = `(function () {
     }
     cell(row, 'last').textContent = m.last;
     place(row, document.getElementById(ENDED[m.state] ? 'recent' : 'inflight'));
+    if (ENDED[m.state]) refreshServices();
+  }
+  // a rollout ended: the services table (versions, instances) as the server renders it now
+  var refreshing = false;
+  function refreshServices() {
+    if (refreshing || !window.fetch || !window.DOMParser) return;
+    refreshing = true;
+    fetch('/', { headers: { accept: 'text/html' } }).then(function (res) { return res.text(); }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('services');
+      var table = document.getElementById('services');
+      if (fresh && table) table.innerHTML = fresh.innerHTML;
+    }).catch(function () {}).then(function () { refreshing = false; });
   }
   if (page.page === 'home') {
     var feed = new EventSource('/ui/feed');
