@@ -205,6 +205,33 @@ describe.skipIf(!hasOpenssl())("fs serve: deployster's API", () => {
     expect(versionedUnits(h)).toEqual(['railsapp-9f88701@.service', 'railsapp-9f88701@1.service']);
   });
 
+  it('a task whose client goes away is destroyed all the same', async () => {
+    h = await deployster();
+    const { request } = await import('node:http');
+    const t0 = h.clock.now();
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${h!.base}/v1/services/railsapp/tasks`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer SPECIFIY_SOME_TOKEN_HERE', 'content-type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        res.once('data', () => {
+          req.destroy(); // gone after the first progress line
+          resolve();
+        });
+      });
+      req.on('error', () => {});
+      req.end(JSON.stringify({ task: { version: '1', command: '/usr/bin/sleep 3600' } }));
+      setTimeout(() => reject(new Error('no progress line')), 10_000).unref();
+    });
+    await h.sim.cluster.waitFor(() => !h!.sim.cluster.units().some((u) => u.name.includes('-task-')), {
+      timeoutMs: 60_000,
+    });
+    expect(h.sim.cluster.units().filter((u) => u.name.includes('-task-'))).toEqual([]);
+    // destroyed because the client went away, not by the task's 60 s limit
+    expect(h.clock.now() - t0).toBeLessThan(60_000);
+  });
+
   it('GET /v1/version', async () => {
     h = await deployster();
     const a = await h.call('GET', '/v1/version');
