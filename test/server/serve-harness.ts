@@ -25,6 +25,10 @@ export interface ServiceDef {
   version?: string;
   count?: number;
   allowUpdates?: boolean;
+  /** More lines of the entry (e.g. `    task: web-task.service`). */
+  extra?: string;
+  /** More files beside services.yaml: name → contents. */
+  files?: Record<string, string>;
 }
 
 /** A unit that names its image literally (as most fleet units do). */
@@ -50,6 +54,8 @@ export function writeConfig(dir: string, services: ServiceDef[]): string {
       `    image: ${image}`,
       `    allowUpdates: ${s.allowUpdates ?? true}`,
     );
+    if (s.extra) lines.push(s.extra);
+    for (const [name, text] of Object.entries(s.files ?? {})) writeFileSync(join(dir, name), text);
   }
   const file = join(dir, 'services.yaml');
   writeFileSync(file, `${lines.join('\n')}\n`);

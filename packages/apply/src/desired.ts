@@ -55,6 +55,13 @@ export interface DesiredService {
   allowUpdates?: boolean;
   /** `fs serve`'s notification targets for this service (as `--notify`). */
   notify?: string[];
+  /**
+   * `strategy: versioned`: each version runs as `S-<version>@1..N`, started beside the running
+   * version (see @fleet-service/rollout's deployVersion); `version` names it.
+   */
+  versioned?: { destroyPrevious?: boolean | 'at-end'; batchSize?: number };
+  /** `fs serve`'s one-off tasks: where the task unit template is (`{{version}}`, `{{command}}`), resolved like the unit file. */
+  task?: string;
   /** The unit file's text before version substitution (to render another version). */
   unitText?: string;
   /** Where the entry is in services.yaml. */

@@ -35,6 +35,7 @@ export {
   servicesInCluster,
   sidekickSpecOf,
   specOf,
+  versionedSpecOf,
 } from './plan/plan-apply.js';
 export { type ExecuteApplyDeps, executeApply } from './run/execute-apply.js';
 export type {

@@ -10,6 +10,7 @@ import Rollback from './commands/rollback.js';
 import Serve from './commands/serve.js';
 import Sim from './commands/sim.js';
 import Status from './commands/status.js';
+import Task from './commands/task.js';
 
 export const COMMANDS = {
   apply: Apply,
@@ -22,4 +23,5 @@ export const COMMANDS = {
   serve: Serve,
   sim: Sim,
   status: Status,
+  task: Task,
 };

@@ -95,5 +95,45 @@ export {
   type ServiceSummary,
   type StatusOptions,
 } from './status.js';
+export {
+  asOneshot,
+  MAX_TASK_COMMAND,
+  runTask,
+  TASK_TIMEOUT_EXIT,
+  type TaskDeps,
+  type TaskResult,
+  type TaskSpec,
+  taskCommandProblem,
+  taskUnitName,
+  withTaskCommand,
+} from './task.js';
 export { planTeardown, teardownPlan } from './teardown.js';
 export { isGlobalUnitFile, outageProblems, validateSpec } from './validate-spec.js';
+export {
+  deployVersion,
+  destroyVersion,
+  listVersionedUnits,
+  observeVersions,
+  rollbackVersion,
+  type VersionedUnit,
+  validateVersionedSpec,
+} from './versioned.js';
+export {
+  type DestroyPrevious,
+  planVersionedDeploy,
+  planVersionRecovery,
+  type VersionedSpec,
+} from './versioned-plan.js';
+export {
+  servingVersion,
+  VERSION_PATTERN,
+  VERSION_SECTION,
+  type VersionSnapshot,
+  type VersionView,
+  versionedName,
+  versionMarker,
+  versionOfUnit,
+  versionSnapshotOf,
+  viewVersions,
+  withVersionMarker,
+} from './versioned-view.js';

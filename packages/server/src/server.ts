@@ -19,11 +19,14 @@ import { NoCredentialsError } from './errors.js';
 import { createAuthCheck } from './http/auth.js';
 import { errorBody, type RouteContext } from './http/context.js';
 import { symfoniRoutes, webhookRoutes } from './http/routes-compat.js';
+import { deploysterRoutes } from './http/routes-deployster.js';
 import { openapiCollector, opsRoutes } from './http/routes-ops.js';
+import { uiRoutes } from './http/routes-ui.js';
 import { v1Routes } from './http/routes-v1.js';
 import { createMetrics } from './metrics.js';
 import { createNotifyBridge } from './notify-bridge.js';
 import { StateStore } from './store/state-store.js';
+import { LiveFeed } from './ui/live-feed.js';
 
 export interface ServeOptions {
   /** The fleet client rollouts go through. */
@@ -69,8 +72,12 @@ export interface ServeOptions {
   postCallback?: CallbackPoster;
   /** How long GET /v1/services may serve a cached cluster listing. @default 2_000 */
   statusTtlMs?: number;
-  /** The version shown in /openapi.json. @default '0.1.0' */
+  /** The version shown in /openapi.json and GET /v1/version. @default '0.1.0' */
   version?: string;
+  /** A one-off task's time limit (then destroyed, `Exited (124)`). @default 600_000 */
+  taskTimeoutMs?: number;
+  /** Between reads of a task's state. @default 1_000 */
+  taskPollMs?: number;
 }
 
 export interface FsServer {
@@ -111,6 +118,7 @@ export function createServer(opts: ServeOptions): FsServer {
     ...(opts.onNotifyEvent ? { onNotifyEvent: opts.onNotifyEvent } : {}),
   });
   let metricsEnded: (e: import('./store/entry.js').RolloutEntry) => void = () => {};
+  const feed = new LiveFeed();
   const deployer = new Deployer({
     api: opts.api,
     config: opts.config,
@@ -122,8 +130,12 @@ export function createServer(opts: ServeOptions): FsServer {
     ...(opts.pid !== undefined ? { pid: opts.pid } : {}),
     ...(opts.lock ? { lock: opts.lock } : {}),
     ...(opts.lockRetryMs !== undefined ? { lockRetryMs: opts.lockRetryMs } : {}),
-    onEvent: (entry, event) => bridge?.onEvent(entry, event),
+    onEvent: (entry, event) => {
+      feed.event(entry, event);
+      bridge?.onEvent(entry, event);
+    },
     onChange: (entry) => {
+      feed.change(entry);
       if (entry.state !== 'finished' && entry.state !== 'superseded') return;
       views.invalidate();
       metricsEnded(entry);
@@ -204,6 +216,15 @@ export function createServer(opts: ServeOptions): FsServer {
   );
   void app.register(webhookRoutes(ctx, callbacks));
   void app.register(opsRoutes(ctx, openapi.document));
+  void app.register(uiRoutes(ctx, { api: opts.api, feed, store }));
+  void app.register(
+    deploysterRoutes(ctx, {
+      api: opts.api,
+      version: opts.version ?? '0.1.0',
+      ...(opts.taskTimeoutMs !== undefined ? { taskTimeoutMs: opts.taskTimeoutMs } : {}),
+      ...(opts.taskPollMs !== undefined ? { taskPollMs: opts.taskPollMs } : {}),
+    }),
+  );
 
   const repull = new AbortController();
   const startRepull = () => {

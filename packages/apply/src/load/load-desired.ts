@@ -9,6 +9,7 @@ import {
   type UnitOption,
   validateUnitOptions,
 } from '@fleet-service/fleet-client';
+import { VERSION_PATTERN } from '@fleet-service/rollout';
 import type { DesiredService, DesiredState, StrategySettings } from '../desired.js';
 import {
   DesiredStateError,
@@ -126,6 +127,15 @@ export async function loadDesiredState(opts: LoadOptions): Promise<DesiredState>
       ...(e.entry.image !== undefined ? { image: e.entry.image } : {}),
       ...(e.entry.allowUpdates !== undefined ? { allowUpdates: e.entry.allowUpdates } : {}),
       ...(e.entry.notify !== undefined ? { notify: e.entry.notify } : {}),
+      ...(e.entry.task !== undefined ? { task: resolveRef(e.entry.task, root) } : {}),
+      ...(e.entry.strategy === 'versioned'
+        ? {
+            versioned: {
+              ...(e.entry.destroyPrevious !== undefined ? { destroyPrevious: e.entry.destroyPrevious } : {}),
+              ...(e.entry.batchSize !== undefined ? { batchSize: e.entry.batchSize } : {}),
+            },
+          }
+        : {}),
       desiredState: (e.entry.desiredState || 'launched') as JobState,
       ...(e.entry.sequentialDeployment !== undefined
         ? { sequentialDeployment: e.entry.sequentialDeployment }
@@ -199,6 +209,16 @@ function checkNames(
         e,
         `desiredState ${e.entry.desiredState}: template services are always launched (list a plain unit instead)`,
       );
+    if (e.entry.strategy === 'versioned') {
+      const version = e.entry.version === undefined ? undefined : String(e.entry.version);
+      if (shape.kind !== 'template') problem(e, 'strategy versioned needs a template service (S@.service)');
+      else if (version === undefined || !VERSION_PATTERN.test(version))
+        problem(
+          e,
+          `strategy versioned needs a version matching ${VERSION_PATTERN} (the units are S-<version>@N)`,
+        );
+    } else if (e.entry.destroyPrevious !== undefined || e.entry.batchSize !== undefined)
+      problem(e, 'destroyPrevious and batchSize apply to strategy: versioned only');
     shaped.push({ e, ...shape });
   }
   return { shaped, problems };

@@ -80,6 +80,12 @@ export const entrySchema = z.strictObject({
     .optional(),
   allowUpdates: z.boolean().optional(),
   notify: z.array(z.string().min(1)).optional(),
+  // deployster's versioned deploys: S-<version>@1..N beside the running version
+  strategy: z.enum(['rolling', 'versioned']).optional(),
+  // fs serve's one-off tasks: the task's unit file template ({{version}}, {{command}})
+  task: z.string().min(1).optional(),
+  destroyPrevious: z.union([z.boolean(), z.literal('at-end')]).optional(),
+  batchSize: whole('batchSize', 1).optional(),
   ...strategyShape,
 });
 

@@ -1,5 +1,5 @@
 /** The whole-cluster plan as data: one entry per service, printable (that is `--dry-run` / `--plan`). */
-import type { Plan, RolloutSpec } from '@fleet-service/rollout';
+import type { Plan, RolloutSpec, VersionedSpec } from '@fleet-service/rollout';
 import type { DesiredService } from '../desired.js';
 
 /**
@@ -43,6 +43,8 @@ export interface ServicePlan {
   plan?: Plan;
   /** The spec the plan was made from (a template service; re-planned from it under the lock). */
   spec?: RolloutSpec;
+  /** `strategy: versioned`: the versioned deploy the plan was made from (run by deployVersion). */
+  versioned?: VersionedSpec;
   /** The sidekick's own plan (S-sidekick@N beside S@N), when there is a sidekick. */
   sidekick?: { spec: RolloutSpec; plan: Plan };
   /** The entry from the file (not for orphans). */

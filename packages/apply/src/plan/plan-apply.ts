@@ -9,12 +9,17 @@ import { parseUnitName, pathMatch, type Unit } from '@fleet-service/fleet-client
 import {
   type ClusterObservation,
   planRollout,
+  planVersionedDeploy,
   type RolloutSpec,
   recordUnitName,
   reservedUnitOwner,
   resolveSettings,
   snapshotOf,
   teardownPlan,
+  type VersionedSpec,
+  versionedName,
+  versionSnapshotOf,
+  viewVersions,
 } from '@fleet-service/rollout';
 import type { DesiredService, DesiredState } from '../desired.js';
 import { EmptyDesiredStateError } from '../errors.js';
@@ -61,6 +66,13 @@ export function planApply(
   for (const d of desired.services) {
     wanted.add(d.service);
     if (d.sidekick) wanted.add(d.sidekick.service);
+    if (d.versioned) {
+      // its versions' units (S-<version>@N) are the service's, not services missing from the file
+      for (const v of viewVersions(versionSnapshotOf(observation, d.service)))
+        wanted.add(versionedName(d.service, v.version));
+      services.push(planVersioned(d, observation, opts));
+      continue;
+    }
     services.push(d.kind === 'plain' ? planPlain(d, observation) : planTemplate(d, observation, opts));
   }
   const managed = new Set(
@@ -88,6 +100,45 @@ export function planApply(
       `${summary.missing} service(s) not in the file are left alone (prune with --prune / -destroy=true)`,
     );
   return { services, summary, notes };
+}
+
+/** The versioned deploy of `strategy: versioned` (the entry's version as S-<version>@1..N). */
+export function versionedSpecOf(d: DesiredService, opts: PlanApplyOptions = {}): VersionedSpec {
+  const { maxUnavailable, maxSurge, allowOutage, machineAware, replaceMode, onFailure, ...settings } =
+    d.strategy;
+  void [maxUnavailable, maxSurge, allowOutage, machineAware, replaceMode, onFailure, opts];
+  return {
+    service: d.service,
+    version: d.version ?? '',
+    unitFile: d.unitFile,
+    ...(d.count > 0 ? { count: d.count } : {}),
+    ...settings,
+    ...d.versioned,
+  };
+}
+
+function planVersioned(
+  d: DesiredService,
+  observation: ClusterObservation,
+  opts: PlanApplyOptions,
+): ServicePlan {
+  const versioned = versionedSpecOf(d, opts);
+  const snapshot = versionSnapshotOf(observation, d.service);
+  const plan = planVersionedDeploy(versioned, snapshot);
+  const exists = snapshot.units.length > 0;
+  const action = !exists ? 'create' : plan.steps.length === 0 ? 'unchanged' : 'update';
+  return {
+    service: d.service,
+    kind: 'template',
+    action,
+    phase: PHASE_OF[action],
+    plan,
+    versioned,
+    desired: d,
+    managed: snapshot.record !== undefined,
+    units: snapshot.units.map((u) => u.name),
+    notes: [...plan.notes],
+  };
 }
 
 function planTemplate(

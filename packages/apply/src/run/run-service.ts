@@ -11,6 +11,7 @@ import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-cli
 import {
   checksVia,
   classifyError,
+  deployVersion,
   type HealthCheck,
   type HealthCheckConnect,
   type LockHandle,
@@ -89,6 +90,26 @@ export async function runService(sp: ServicePlan, deps: ServiceRunDeps): Promise
   });
   let main: RolloutResult | undefined;
   try {
+    if (sp.versioned) {
+      // deployVersion takes the lock, re-observes and re-plans under it, and runs the plan itself
+      const checks = sp.versioned.healthChecks;
+      const result = await deployVersion(
+        {
+          ...sp.versioned,
+          ...(checks ? { healthChecks: checksVia(checks, deps.healthCheckConnect) } : {}),
+          ...(deps.lock ? { lock: deps.lock } : {}),
+        },
+        {
+          api: deps.api,
+          clock,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+          ...(deps.onEvent ? { onEvent: deps.onEvent } : {}),
+          ...(deps.host ? { host: deps.host } : {}),
+          ...(deps.pid ? { pid: deps.pid } : {}),
+        },
+      );
+      return outcome({ outcome: result.outcome, result });
+    }
     if (sp.kind === 'template' && sp.spec) {
       const rolloutId = randomUUID();
       const skId = randomUUID();

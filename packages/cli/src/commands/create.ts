@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { FsCommand } from '../base-command.js';
 import { notifyFlags, notifyRequest } from '../flags/notify-flags.js';
 import { createFlags } from '../flags/rollout-flags.js';
+import { versionedFlags } from '../flags/versioned-flags.js';
 
 export default class Create extends FsCommand {
   static override summary = 'Create or update SERVICE from UNIT_FILE with a zero-downtime rolling update';
@@ -12,6 +13,8 @@ export default class Create extends FsCommand {
     '<%= config.bin %> --fleetctl-endpoint http://10.0.0.1:49153 --timeout 600 create web web.service --count 3',
     '<%= config.bin %> create web web.service --max-surge 1 --on-failure rollback --health-url http://{ip}:8080/health',
     '<%= config.bin %> create web web.service --dry-run',
+    '<%= config.bin %> create railsapp railsapp.service --versioned 9f88701 --count 2',
+    '<%= config.bin %> create railsapp railsapp.service --versioned 7bdae1c --destroy-previous at-end',
   ];
   static override args = {
     service: Args.string({
@@ -23,6 +26,7 @@ export default class Create extends FsCommand {
   static override flags = {
     ...createFlags,
     ...notifyFlags,
+    ...versionedFlags,
     'dry-run': Flags.boolean({
       summary: 'print the plan and a diff of the unit contents; change nothing',
       env: 'FS_DRY_RUN',
@@ -38,6 +42,17 @@ export default class Create extends FsCommand {
     }
     const flow = await import('../runtime/create-flow.js');
     const { spec, api } = await flow.prepareCreate(args.service, args.unit_file, flags, settings);
+    if (flags.versioned !== undefined) {
+      const versioned = await import('../runtime/versioned-flow.js');
+      const vspec = await versioned.versionedSpec(spec, flags);
+      const result = flags['dry-run']
+        ? { dryRun: true, plan: await versioned.showVersionedPlan(vspec, api, settings, mode) }
+        : await versioned.runVersioned(vspec, api, settings, mode, (session) => {
+            this.session = session;
+          });
+      await this.finish('outcome' in result ? { result, outcome: result.outcome } : { result });
+      return;
+    }
     if (flags['dry-run']) {
       const plan = await flow.showPlan(spec, api, settings, mode);
       await this.finish({ result: { dryRun: true, plan } });

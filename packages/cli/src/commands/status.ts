@@ -1,12 +1,13 @@
 import { Args } from '@oclif/core';
 import { FsCommand } from '../base-command.js';
+import { versionsText } from '../render/versions-text.js';
 import { connectionSettings } from '../runtime/settings.js';
 
 export default class Status extends FsCommand {
   static override summary =
     "Services with counts per state, or one service's instances in detail (alias: ls)";
   static override description =
-    "Without SERVICE: every service (template + instances) with its instance counts per systemd active state (the old fs ls). With SERVICE: each instance's index, machine, currentState, systemd states, whether its contents match the template, and who holds the service lock.";
+    "Without SERVICE: every service (template + instances) with its instance counts per systemd active state (the old fs ls). With SERVICE: each instance's index (for a versioned service, each version's instances), machine, currentState, systemd states, whether its contents match the template, and who holds the service lock.";
   static override hiddenAliases = ['ls'];
   static override examples = [
     '<%= config.bin %> status',
@@ -32,8 +33,17 @@ export default class Status extends FsCommand {
     const rollout = await import('@fleet-service/rollout');
     const render = await import('../render/status-text.js');
     if (args.service) {
-      const status = await rollout.describeService(api, args.service);
-      if (mode.format === 'text') process.stdout.write(render.serviceText(status, mode));
+      const service = args.service;
+      // a versioned service (fs create --versioned, deployster) has no S@N units: show its versions
+      const status = await rollout.describeService(api, service).catch(async (error: unknown) => {
+        if (!rollout.isRolloutError(error, 'ERR_ROLLOUT_NO_SUCH_SERVICE')) throw error;
+        const units = await rollout.listVersionedUnits(api, service);
+        if (units.length === 0) throw error;
+        return { service, versioned: true as const, units };
+      });
+      if ('versioned' in status) {
+        if (mode.format === 'text') process.stdout.write(versionsText(status.units));
+      } else if (mode.format === 'text') process.stdout.write(render.serviceText(status, mode));
       await this.finish({ result: status });
       return;
     }

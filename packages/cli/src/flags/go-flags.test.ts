@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translateGoFlags } from './go-flags.js';
+import { DEPLOYSTER_FLAGS, translateGoFlags } from './go-flags.js';
 
 describe('coco-fleet-deployer’s Go-style flags', () => {
   it.each([
@@ -35,6 +35,37 @@ describe('coco-fleet-deployer’s Go-style flags', () => {
     expect(translateGoFlags(['-etcd-url=http://e:2379', '-health-endpoint', '__health', 'x.yaml'])).toEqual({
       argv: ['x.yaml'],
       ignored: ['-etcd-url', '-health-endpoint'],
+    });
+  });
+});
+
+describe('deployster’s flags on fs serve', () => {
+  it('maps the unit file’s command line of deployster’s README onto fs serve’s flags', () => {
+    const argv = [
+      '-password=DONTUSETHIS',
+      '-docker-hub-username=mycompany',
+      '-cert=/ssl/server.crt',
+      '-key',
+      '/ssl/server.key',
+    ];
+    expect(
+      translateGoFlags(
+        [...argv, '-listen=0.0.0.0:3000', '-username', 'deployster', '--config', 'd.yaml'],
+        DEPLOYSTER_FLAGS,
+        new Set(),
+      ),
+    ).toEqual({
+      argv: [
+        '--password=DONTUSETHIS',
+        '--docker-hub-username=mycompany',
+        '--cert=/ssl/server.crt',
+        '--key=/ssl/server.key',
+        '--listen=0.0.0.0:3000',
+        '--username=deployster',
+        '--config',
+        'd.yaml',
+      ],
+      ignored: [],
     });
   });
 });

@@ -24,7 +24,21 @@ const COCO_IGNORED = new Set([
   'no-of-secs-to-sleep-before-restart',
 ]);
 
-export function translateGoFlags(argv: readonly string[]): { argv: string[]; ignored: string[] } {
+/** deployster's command line (`deployster -listen=0.0.0.0:3000 -password=… -docker-hub-username=…`) → `fs serve`'s. */
+export const DEPLOYSTER_FLAGS: Readonly<Record<string, { to: string; bool?: boolean }>> = {
+  listen: { to: '--listen' },
+  cert: { to: '--cert' },
+  key: { to: '--key' },
+  username: { to: '--username' },
+  password: { to: '--password' },
+  'docker-hub-username': { to: '--docker-hub-username' },
+};
+
+export function translateGoFlags(
+  argv: readonly string[],
+  table: Readonly<Record<string, { to: string; bool?: boolean }>> = COCO_FLAGS,
+  dropped: ReadonlySet<string> = COCO_IGNORED,
+): { argv: string[]; ignored: string[] } {
   const out: string[] = [];
   const ignored: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -35,8 +49,8 @@ export function translateGoFlags(argv: readonly string[]): { argv: string[]; ign
     }
     const m = /^--?([A-Za-z][\w-]*)(?:=(.*))?$/s.exec(token);
     const name = m?.[1];
-    const flag = name ? COCO_FLAGS[name] : undefined;
-    if (!m || !name || (!flag && !COCO_IGNORED.has(name))) {
+    const flag = name ? table[name] : undefined;
+    if (!m || !name || (!flag && !dropped.has(name))) {
       out.push(token);
       continue;
     }

@@ -50,6 +50,29 @@ export const serveFlags = {
     multiple: true,
     helpValue: 'TARGET',
   }),
+  username: Flags.string({
+    summary:
+      "the basic-auth user (deployster's -username) [default: FS_SERVE_USERNAME, FS_SERVE_USER, else fs]",
+    env: 'FS_SERVE_USERNAME',
+    helpValue: 'USER',
+  }),
+  'password-file': Flags.string({
+    summary:
+      'the basic-auth password, first line of FILE (also FS_SERVE_PASSWORD_FILE); there is no default password',
+    env: 'FS_SERVE_PASSWORD_FILE',
+    helpValue: 'FILE',
+  }),
+  password: Flags.string({
+    summary:
+      "the basic-auth password (deployster's -password); visible to every user in ps: prefer --password-file",
+    helpValue: 'PASSWORD',
+  }),
+  'docker-hub-username': Flags.string({
+    summary:
+      "deployster's -docker-hub-username: services without image run USER/<service> (deploys point its tag at the version)",
+    env: 'FS_SERVE_DOCKER_HUB_USERNAME',
+    helpValue: 'USER',
+  }),
   'no-auth': Flags.boolean({
     summary: 'serve without credentials (only on a loopback address or a unix socket)',
     default: false,

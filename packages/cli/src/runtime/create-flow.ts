@@ -46,7 +46,11 @@ export async function showPlan(
   await checkIsFleet(api, settings.endpoint);
   const { observeCluster, planRollout } = await import('@fleet-service/rollout');
   const snapshot = await observeCluster(api, spec.service);
-  const plan = planRollout(spec, snapshot);
+  return printPlan(planRollout(spec, snapshot), mode);
+}
+
+/** Print a plan as the output mode says (text, or one NDJSON `plan` line); returns it. */
+export function printPlan(plan: Plan, mode: OutputMode): Plan {
   if (mode.format === 'text') process.stdout.write(planText(plan, new Chalk({ level: mode.color ? 1 : 0 })));
   if (mode.format === 'ndjson')
     process.stdout.write(`${JSON.stringify({ type: 'plan', time: Date.now(), plan })}\n`);

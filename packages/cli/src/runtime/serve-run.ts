@@ -21,6 +21,10 @@ export interface ServeFlags {
   'keep-rollouts'?: number | undefined;
   notify?: string[] | undefined;
   'no-auth': boolean;
+  username?: string | undefined;
+  password?: string | undefined;
+  'password-file'?: string | undefined;
+  'docker-hub-username'?: string | undefined;
   'repull-period'?: number | undefined;
 }
 
@@ -31,7 +35,11 @@ export async function runServe(run: {
 }): Promise<{ address: string; services: number }> {
   const server = await loadServer();
   const { flags, settings } = run;
-  const env = process.env;
+  const env = credentialEnv(process.env, flags);
+  if (flags.password !== undefined && run.mode.format === 'text')
+    process.stderr.write(
+      'fs serve: a password on the command line is visible in ps; prefer --password-file\n',
+    );
   let credentials: ReturnType<typeof server.credentialsFrom>;
   let listen: ReturnType<typeof server.parseListen>;
   try {
@@ -46,6 +54,9 @@ export async function runServe(run: {
       : undefined;
   const targets = await notifyTargets(flags.notify ?? [], env);
   const config = await server.loadServeConfig({ file: flags.config });
+  const hubUser = flags['docker-hub-username'];
+  // deployster's convention: every image is <docker-hub-username>/<service>
+  if (hubUser) for (const d of config.services.values()) d.image ??= `${hubUser}/${d.service}`;
   const { checkIsFleet, createClient } = await import('./connect.js');
   const api = await createClient(settings);
   await checkIsFleet(api, settings.endpoint);
@@ -76,7 +87,7 @@ export async function runServe(run: {
   }
   const address = await fs.listen();
   process.stderr.write(
-    `fs serve: listening on ${address} (${config.services.size} services from ${config.source}${flags['state-dir'] ? `; state in ${flags['state-dir']}` : ''})\n`,
+    `fs serve: listening on ${address} (${config.services.size} services from ${config.source}; state in ${fs.store.path})\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -135,4 +146,16 @@ export function stateDirOf(flag: string | undefined, env: NodeJS.ProcessEnv): { 
   if (flag) return { stateDir: flag };
   const base = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
   return { stateDir: join(base, 'fs', 'serve') };
+}
+
+/** The environment credentialsFrom reads, with --username, --password and --password-file over it. */
+function credentialEnv(env: NodeJS.ProcessEnv, flags: ServeFlags): Record<string, string | undefined> {
+  return {
+    ...env,
+    ...(flags.username !== undefined ? { FS_SERVE_USERNAME: flags.username } : {}),
+    ...(flags.password !== undefined
+      ? { FS_SERVE_PASSWORD: flags.password, FS_SERVE_PASSWORD_FILE: undefined }
+      : {}),
+    ...(flags['password-file'] !== undefined ? { FS_SERVE_PASSWORD_FILE: flags['password-file'] } : {}),
+  };
 }

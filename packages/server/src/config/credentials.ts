@@ -1,7 +1,7 @@
 /**
  * Credentials from an environment (given by the caller: a library never reads process.env) and
  * the files it names. Tokens: `FS_SERVE_TOKEN`, `FS_SERVE_TOKEN_FILE` (one token a line), and
- * SymfoniNext's `TOKEN`. Basic auth: `FS_SERVE_USER` (default `fs`) with `FS_SERVE_PASSWORD` or
+ * SymfoniNext's `TOKEN`. Basic auth: `FS_SERVE_USERNAME` or `FS_SERVE_USER` (default `fs`) with `FS_SERVE_PASSWORD` or
  * `FS_SERVE_PASSWORD_FILE`. There is no default credential.
  */
 import { readFileSync } from 'node:fs';
@@ -44,7 +44,8 @@ export function credentialsFrom(env: Env): Credentials {
   const password = env.FS_SERVE_PASSWORD_FILE
     ? lines(readSecret(env.FS_SERVE_PASSWORD_FILE, 'FS_SERVE_PASSWORD_FILE'))[0]
     : env.FS_SERVE_PASSWORD;
-  if (password) users.push({ user: env.FS_SERVE_USER || 'fs', password });
+  // FS_SERVE_USERNAME: deployster's -username (its users' curl lines say `-u deployster:…`)
+  if (password) users.push({ user: env.FS_SERVE_USERNAME || env.FS_SERVE_USER || 'fs', password });
   return { tokens: [...new Set(tokens)], users };
 }
 

@@ -4,9 +4,14 @@
  * template service and the version renders to a valid unit file (422).
  */
 import type { DesiredService } from '@fleet-service/apply';
-import { specOf } from '@fleet-service/apply';
+import { specOf, versionedSpecOf } from '@fleet-service/apply';
 import { parseUnitFile, type UnitOption, validateUnitOptions } from '@fleet-service/fleet-client';
-import type { LockOptions, RolloutSpec } from '@fleet-service/rollout';
+import {
+  type LockOptions,
+  type RolloutSpec,
+  VERSION_PATTERN,
+  type VersionedSpec,
+} from '@fleet-service/rollout';
 import type { ServeConfig } from '../config/serve-config.js';
 import { DeployRequestError } from '../errors.js';
 import type { DeployRequest } from '../store/entry.js';
@@ -65,6 +70,36 @@ export function specFor(config: ServeConfig, request: DeployRequest, lock: LockO
     ...specOf(d, request.force ? { force: true } : {}),
     unitFile: unitFileFor(d, request.version),
     ...(request.count !== undefined ? { count: request.count } : {}),
+    lock,
+  };
+}
+
+/** A version name usable in unit names and as an image tag, or the error it is answered with (400). */
+export function checkVersion(version: string | undefined): string {
+  if (version === undefined || !VERSION_PATTERN.test(version) || !TAG.test(version))
+    throw new DeployRequestError(
+      `version ${JSON.stringify(version ?? '')} is not usable: letters, digits, '.' and '_' (an image tag that is also part of the unit names)`,
+      400,
+      'invalid-version',
+    );
+  return version;
+}
+
+/** The versioned deploy of a `deploy-version` request (deployster's POST …/deploys). */
+export function versionedSpecFor(
+  config: ServeConfig,
+  request: DeployRequest,
+  lock: LockOptions,
+): VersionedSpec {
+  const d = serviceFor(config, request);
+  const version = checkVersion(request.version);
+  const { count: _configured, ...spec } = versionedSpecOf(d);
+  return {
+    ...spec,
+    version,
+    unitFile: unitFileFor(d, version),
+    ...(request.count ? { count: request.count } : {}),
+    destroyPrevious: request.destroyPrevious ?? false,
     lock,
   };
 }

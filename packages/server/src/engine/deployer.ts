@@ -9,16 +9,21 @@ import { randomUUID } from 'node:crypto';
 import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-client';
 import {
   classifyError,
+  deployVersion,
+  destroyVersion,
+  isRolloutError,
   type LockOptions,
+  listVersionedUnits,
   type RolloutEvent,
   type RolloutResult,
   rollbackService,
+  rollbackVersion,
   rollout,
 } from '@fleet-service/rollout';
 import type { ServeConfig } from '../config/serve-config.js';
 import type { DeployRequest, RolloutEntry, StreamEvent } from '../store/entry.js';
 import type { StateStore } from '../store/state-store.js';
-import { serviceFor, specFor } from './deploy-spec.js';
+import { checkVersion, serviceFor, specFor, versionedSpecFor } from './deploy-spec.js';
 import { EntryStreams, type Watcher } from './entry-stream.js';
 
 export interface DeployerOptions {
@@ -79,7 +84,11 @@ export class Deployer {
    */
   accept(request: DeployRequest): RolloutEntry {
     if (request.kind === 'deploy') specFor(this.opts.config, request, {});
-    else serviceFor(this.opts.config, request);
+    else if (request.kind === 'deploy-version') versionedSpecFor(this.opts.config, request, {});
+    else if (request.kind === 'destroy-version') {
+      serviceFor(this.opts.config, request);
+      checkVersion(request.version);
+    } else serviceFor(this.opts.config, request);
     const entry: RolloutEntry = {
       id: this.opts.newId?.() ?? randomUUID(),
       service: request.service,
@@ -284,7 +293,22 @@ export class Deployer {
     };
     if (entry.request.kind === 'rollback') {
       const d = serviceFor(this.opts.config, entry.request);
-      return rollbackService(entry.service, { ...deps, spec: { ...d.strategy, lock } });
+      const spec = { ...d.strategy, lock };
+      return rollbackService(entry.service, { ...deps, spec }).catch(async (error: unknown) => {
+        // a versioned service (deployster's deploys): the version that served before, again
+        if (!isRolloutError(error, 'ERR_ROLLOUT_NO_SUCH_SERVICE')) throw error;
+        if ((await listVersionedUnits(this.opts.api, entry.service)).length === 0) throw error;
+        return rollbackVersion(entry.service, { ...deps, spec });
+      });
+    }
+    if (entry.request.kind === 'deploy-version')
+      return deployVersion(versionedSpecFor(this.opts.config, entry.request, lock), deps);
+    if (entry.request.kind === 'destroy-version') {
+      const d = serviceFor(this.opts.config, entry.request);
+      return destroyVersion(entry.service, checkVersion(entry.request.version), {
+        ...deps,
+        spec: { ...d.strategy, lock },
+      });
     }
     return rollout(specFor(this.opts.config, entry.request, lock), deps);
   }

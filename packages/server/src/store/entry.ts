@@ -2,11 +2,15 @@
 import type { ResultError, RolloutEvent, RolloutResult } from '@fleet-service/rollout';
 
 /** Where a request came from. */
-export type RequestSource = 'api' | 'symfoni' | 'dockerhub' | 'registry' | 'repull';
+export type RequestSource = 'api' | 'symfoni' | 'dockerhub' | 'registry' | 'repull' | 'deployster';
 
-/** An accepted deploy or rollback request (what the store writes before answering 202). */
+/**
+ * An accepted request (what the store writes before answering 202): a rolling deploy, a rollback,
+ * or deployster's versioned deploy (`deploy-version`: S-<version>@1..N beside the running version)
+ * and shutdown of a version (`destroy-version`).
+ */
 export interface DeployRequest {
-  kind: 'deploy' | 'rollback';
+  kind: 'deploy' | 'rollback' | 'deploy-version' | 'destroy-version';
   service: string;
   /** The version (image tag) to roll out; absent: the config's. */
   version?: string;
@@ -15,6 +19,8 @@ export interface DeployRequest {
   /** Instances; absent: the config's. */
   count?: number;
   source: RequestSource;
+  /** `deploy-version`: destroy the previous version once the new one is healthy (deployster's `destroy_previous`). @default false */
+  destroyPrevious?: boolean;
   /** Docker Hub's `callback_url`: told the outcome. */
   callbackUrl?: string;
 }
