@@ -19,11 +19,13 @@ export { explainUnschedulable } from './diagnose.js';
 export type { RolloutErrorCode, WaitPhase } from './errors.js';
 export {
   DriftError,
+  HookFailedError,
   InstanceFailedError,
   InvalidSpecError,
   isRolloutError,
   LockHeldError,
   LockLostError,
+  NoCanaryError,
   NoRecordError,
   NoSuchServiceError,
   PausedError,
@@ -48,6 +50,7 @@ export { checksVia } from './health-check.js';
 export { type LockHandle, type LockTakeover, lockState } from './lock.js';
 export { type ObserveOptions, observeCluster, observeUnits } from './observe.js';
 export type {
+  HookName,
   Plan,
   PlanStep,
   PlanSummary,
@@ -66,6 +69,7 @@ export {
   assertValidSpec,
   type LockServiceDeps,
   lockService,
+  promoteService,
   type RolloutDeps,
   rollbackService,
   rollout,
@@ -78,6 +82,10 @@ export type {
   HealthCheck,
   HealthCheckConnect,
   HealthCheckContext,
+  HookContext,
+  HookSettings,
+  Hooks,
+  LifecycleHook,
   LockOptions,
   ReplaceMode,
   ReplaceModeSetting,
@@ -86,7 +94,7 @@ export type {
   SpecProblem,
   Timeouts,
 } from './spec.js';
-export { DEFAULTS, resolveSettings } from './spec.js';
+export { DEFAULTS, failureBudget, resolveSettings } from './spec.js';
 export {
   describeService,
   type InstanceStatus,

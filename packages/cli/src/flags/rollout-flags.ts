@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { parseInteger } from './duration.js';
+import { parseFailureBudget, parseInteger } from './duration.js';
 import { durationFlag } from './global-flags.js';
 import { healthCmdFlags } from './health-flags.js';
 
@@ -92,6 +92,35 @@ export const strategyFlags = {
     helpValue: 'HOST:PORT',
   }),
   ...healthCmdFlags, // --health-cmd, --health-cmd-timeout
+  'pre-stop': Flags.string({
+    summary:
+      'command run by /bin/sh before an instance is taken down (e.g. drain it from the load balancer); failing stops the rollout before anything is taken down; FS_HOOK FS_UNIT FS_INSTANCE_INDEX FS_SERVICE FS_MACHINE_ID FS_MACHINE_IP are set',
+    env: 'FS_PRE_STOP',
+    helpValue: 'CMD',
+  }),
+  'post-start': Flags.string({
+    summary:
+      'command run by /bin/sh once a new instance is healthy (e.g. register it); failing is an instance failure (--on-failure applies); same environment as --pre-stop',
+    env: 'FS_POST_START',
+    helpValue: 'CMD',
+  }),
+  'hook-timeout': durationFlag({
+    summary: 'time allowed for one run of --pre-stop or --post-start [default: 30s]',
+    env: 'FS_HOOK_TIMEOUT',
+    bounds: { minMs: 10, maxMs: 3_600_000 },
+  }),
+  'batch-delay': durationFlag({
+    summary: 'pause between two batches [default: 0]',
+    env: 'FS_BATCH_DELAY',
+    bounds: { minMs: 0 },
+  }),
+  'max-failures': Flags.custom<number>({
+    summary:
+      'instance failures tolerated before --on-failure applies, N or a ratio of --count (0.2, 20%); a failed instance is destroyed and created again, for fleet to place [default: 0]',
+    env: 'FS_MAX_FAILURES',
+    helpValue: 'N|RATIO',
+    parse: async (input, _ctx, opts) => parseFailureBudget(input, opts.name),
+  })(),
   'steal-lock': Flags.boolean({
     summary: 'take over the service lock from another rollout (use only when it is dead)',
     env: 'FS_STEAL_LOCK',
@@ -106,6 +135,21 @@ export const strategyFlags = {
 
 /** Flags of create and plan on top of the strategy. */
 export const createFlags = {
+  canary: intFlag(
+    'start N instances of the new contents beside the serving ones, wait until healthy, and stop (exit 10); then fs promote or fs rollback',
+    'FS_CANARY',
+    1,
+  ),
+  'canary-auto-promote': durationFlag({
+    summary: 'with --canary: promote by itself once the canaries stayed healthy this long',
+    env: 'FS_CANARY_AUTO_PROMOTE',
+    bounds: { minMs: 0 },
+  }),
+  'per-machine': Flags.boolean({
+    summary:
+      'roll a Global=true unit machine by machine: one instance per machine pinned with MachineID=, all machines but one serving',
+    env: 'FS_PER_MACHINE',
+  }),
   count: intFlag(
     'number of instances (SERVICE@1 … SERVICE@N) [default: the service’s current count; 3 for a new service]',
     'FS_COUNT',
