@@ -79,6 +79,7 @@ export const CLI_ERROR_CLASSES: Readonly<Record<string, FailureClass>> = Object.
   ERR_APPLY_INVALID: 'usage',
   ERR_APPLY_SOURCE: 'usage',
   ERR_APPLY_EMPTY: 'usage',
+  ERR_APPLY_FAIL_FAST: 'interrupted',
 });
 
 /** oclif's own parse errors carry no code, only `oclif.exit === 2`: they are usage errors. */

@@ -49,6 +49,7 @@ export type {
 export { checksVia } from './health-check.js';
 export { type LockHandle, type LockTakeover, lockState } from './lock.js';
 export { type ObserveOptions, observeCluster, observeUnits } from './observe.js';
+export { keepPerMachine } from './per-machine.js';
 export type {
   HookName,
   Plan,

@@ -80,6 +80,8 @@ export interface PlanStep {
   durationMs?: number;
   /** `watch`: the units watched (the canaries). */
   watchUnits?: string[];
+  /** Per machine: the unit's contents are the plan's `unitFile` with `MachineID=` this machine. */
+  pinnedTo?: string;
 }
 
 export type HookName = 'pre-stop' | 'post-start';

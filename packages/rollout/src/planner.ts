@@ -26,6 +26,7 @@
  */
 
 import { canarySteps } from './canary-plan.js';
+import { InvalidSpecError } from './errors.js';
 import {
   instanceName,
   normalizeUnitOptions,
@@ -34,6 +35,7 @@ import {
   unitHash,
 } from './fleet-helpers.js';
 import { markHooks } from './hook-marks.js';
+import { assignPins, type Pin, perMachineBase } from './per-machine.js';
 import { type Plan, type PlanStep, type PlanSummary, type PreviousContents, STEP_REASONS } from './plan.js';
 import { supportsContentReplace } from './server-version.js';
 import { type ClusterSnapshot, type InstanceView, type ServiceView, viewService } from './snapshot.js';
@@ -45,12 +47,20 @@ type NewStep = Omit<PlanStep, 'id' | 'batch'>;
 export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan {
   const settings = resolveSettings(spec);
   const service = spec.service;
-  const unitFile = normalizeUnitOptions(spec.unitFile);
+  // per machine: the template holds the contents without Global=, each instance adds its MachineID=
+  const unitFile = settings.perMachine ? perMachineBase(spec.unitFile) : normalizeUnitOptions(spec.unitFile);
   const newHash = unitHash(unitFile);
   const view = viewService({ ...snapshot, service });
   const notes: string[] = [];
-  const N = planCount(spec, view, notes, snapshot.record);
+  const pins = settings.perMachine ? machinePins(unitFile, view, snapshot, settings, notes) : undefined;
+  const N = pins ? pins.size : planCount(spec, view, notes, snapshot.record);
   settings.count = N;
+  /** The contents index `index` must have: the new hash, or per machine its pinned form. */
+  const hashAt = (index: number) => pins?.get(index)?.hash ?? newHash;
+  const pinAt = (index: number) => {
+    const pin = pins?.get(index);
+    return pin ? { pinnedTo: pin.machineID } : {};
+  };
   settings.maxFailures = failureBudget(spec.maxFailures, N);
 
   const canReplace = supportsContentReplace(snapshot.serverVersion);
@@ -87,6 +97,11 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
       notes,
     };
     if (canary.plan) plan.canary = canary.plan;
+    if (pins)
+      plan.perMachine = [...pins].map(([index, pin]) => ({
+        unit: instanceName(service, index),
+        machineID: pin.machineID,
+      }));
     if (snapshot.serverVersion !== undefined) plan.serverVersion = snapshot.serverVersion;
     if (previous) {
       plan.previous = previous;
@@ -157,10 +172,11 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
         unit: instanceName(service, index),
         index,
         reason: STEP_REASONS.scaleUp,
-        toHash: newHash,
+        toHash: hashAt(index),
         desiredState: 'launched',
+        ...pinAt(index),
       });
-    } else if (inst.hash !== newHash || settings.force) {
+    } else if (inst.hash !== hashAt(index) || settings.force) {
       (inst.running ? replaceUp : replaceDown).push(inst);
     } else if (!inst.running || inst.desiredState !== 'launched') {
       adding.push({
@@ -170,9 +186,10 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
         index,
         reason: STEP_REASONS.notRunning,
         fromHash: inst.hash,
-        toHash: newHash,
+        toHash: hashAt(index),
         desiredState: 'launched',
         machineID: inst.machineID,
+        ...pinAt(index),
       });
     } else {
       unchanged.push(inst.name);
@@ -187,11 +204,12 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
     role: 'instance',
     unit: inst.name,
     index: inst.index,
-    reason: inst.hash === newHash ? STEP_REASONS.forced : STEP_REASONS.hashChanged,
+    reason: inst.hash === hashAt(inst.index) ? STEP_REASONS.forced : STEP_REASONS.hashChanged,
     fromHash: inst.hash,
-    toHash: newHash,
+    toHash: hashAt(inst.index),
     desiredState: 'launched',
     machineID: inst.machineID,
+    ...pinAt(inst.index),
     mode,
   });
 
@@ -411,4 +429,36 @@ export function instanceBatches(
     out.push(batch);
   }
   return out;
+}
+
+/**
+ * Per machine: index → machine (per-machine.ts), and the strategy that goes with it — one machine
+ * at a time (`maxUnavailable` 1 unless given lower, no surge: a spare could not be pinned to a
+ * machine already running one), machine-aware. Refuses a snapshot without machines, or none eligible.
+ */
+function machinePins(
+  base: ReturnType<typeof perMachineBase>,
+  view: ServiceView,
+  snapshot: ClusterSnapshot,
+  settings: ReturnType<typeof resolveSettings>,
+  notes: string[],
+): Map<number, Pin> {
+  const pins = assignPins(base, view, snapshot.units, snapshot.machines ?? []);
+  if (pins.size === 0)
+    throw new InvalidSpecError([
+      {
+        field: 'perMachine',
+        kind: 'invalid',
+        message: snapshot.machines
+          ? "perMachine: no live machine satisfies the unit's requirements, so there is nothing to run it on"
+          : 'perMachine: the snapshot has no machines (observe them: observeCluster reads /machines by default)',
+      },
+    ]);
+  settings.maxSurge = 0;
+  settings.maxUnavailable = Math.min(settings.maxUnavailable, 1);
+  settings.machineAware = true;
+  notes.push(
+    `per machine: Global=true rolled as ${pins.size} instance(s), one per machine, each pinned with MachineID=; one machine at a time (${pins.size - settings.maxUnavailable} of ${pins.size} serving)`,
+  );
+  return pins;
 }

@@ -23,6 +23,7 @@ import {
 import { type EventListener, emit, tagEvents } from './events.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { observeUnits } from './observe.js';
+import { keepPerMachine } from './per-machine.js';
 import type { Plan } from './plan.js';
 import { planRollout } from './planner.js';
 import { reobserve } from './reobserve.js';
@@ -30,7 +31,7 @@ import { emptyResult, type RolloutResult } from './result.js';
 import { failBeforeRun, type RunPlanDeps, recordToComplete, runPlan } from './run-plan.js';
 import type { ClusterSnapshot, RolloutRecord } from './snapshot.js';
 import type { LockOptions, RolloutSpec } from './spec.js';
-import { outageProblems, validateSpec } from './validate-spec.js';
+import { isGlobalUnitFile, outageProblems, validateSpec } from './validate-spec.js';
 
 export interface RolloutDeps extends Omit<RunPlanDeps, 'lock' | 'startedAt'> {
   /** Shown in the lock (the library reads nothing from the process: the CLI passes os.hostname()). @default 'unknown' */
@@ -104,8 +105,10 @@ export function lockService(
 export async function rollout(given: RolloutSpec, deps: RolloutDeps): Promise<RolloutResult> {
   // hooks given on the deps count as the spec's (the plan marks where they run)
   const hooks = given.hooks ?? deps.hooks;
-  const spec: RolloutSpec = hooks ? { ...given, hooks } : given;
-  assertValidSpec(spec);
+  let spec: RolloutSpec = hooks ? { ...given, hooks } : given;
+  // Global=true without perMachine: allowed only for a service already pinned per machine (seen below)
+  const global = isGlobalUnitFile(spec.unitFile) && spec.perMachine === undefined;
+  assertValidSpec(global ? { ...spec, perMachine: true } : spec);
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
   const rolloutId = deps.rolloutId ?? randomUUID();
@@ -129,8 +132,17 @@ export async function rollout(given: RolloutSpec, deps: RolloutDeps): Promise<Ro
   try {
     // observe and plan without the lock: a rerun with nothing to do writes nothing
     // no /machines: planning does not use them (health checks look machines up when they run)
-    first = await observeClusterState(deps.api, { ...signal, services: [spec.service], machines: false });
+    // (per machine: the machines too, to pin one instance to each)
+    first = await observeClusterState(deps.api, {
+      ...signal,
+      services: [spec.service],
+      machines: spec.perMachine === true || global,
+    });
     snapshot = snapshotOf(first, spec.service);
+    if (global) {
+      spec = keepPerMachine(spec, snapshot);
+      assertValidSpec(spec); // not pinned yet: the refusal says what perMachine would do
+    }
     plan = planRollout(spec, snapshot);
     assertNoOutage(spec, plan.count);
   } catch (caught) {
@@ -159,6 +171,7 @@ export async function rollout(given: RolloutSpec, deps: RolloutDeps): Promise<Ro
     snapshot = await reobserve(deps.api, spec.service, snapshot, {
       signal: deps.signal,
       clusterUnits: first.units.length,
+      machines: spec.perMachine === true,
     });
     plan = planRollout(spec, snapshot);
     assertNoOutage(spec, plan.count);

@@ -287,7 +287,7 @@ async function rollBack(run: Run, forward: StepsRun, cause: unknown): Promise<ne
   try {
     const snapshot = await observeCluster(deps.api, plan.service, {
       ...(deps.lock ? { signal: deps.lock.signal } : {}),
-      machines: false,
+      machines: plan.settings.perMachine === true, // per machine: the pins need the machines
     });
     back = planRollback(plan, snapshot);
     const onEvent = tagEvents(deps.onEvent, {

@@ -13,6 +13,7 @@ import { unitHash } from './fleet-helpers.js';
 import { bringsUp, takesDown } from './hook-marks.js';
 import { runHook } from './hooks.js';
 import { nudgeWhileIdle } from './nudge.js';
+import { pinnedOptions } from './per-machine.js';
 import type { Plan, PlanStep } from './plan.js';
 import { supportsContentReplace } from './server-version.js';
 import type { Hooks } from './spec.js';
@@ -45,8 +46,11 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
       step,
     });
   };
+  // per machine, an instance's contents are the plan's pinned to its machine (per-machine.ts)
+  const options = step.pinnedTo ? pinnedOptions(plan.unitFile, step.pinnedTo) : plan.unitFile;
+  const newHash = step.role === 'template' ? plan.newHash : (step.toHash ?? plan.newHash);
   const create = (desiredState = step.desiredState ?? 'launched') =>
-    createConfirmed(api, { name: step.unit, options: plan.unitFile, desiredState }, { signal: ctx.signal });
+    createConfirmed(api, { name: step.unit, options, desiredState }, { signal: ctx.signal });
   const ensureDesired = async (u: Unit) => {
     const want = step.desiredState ?? 'launched';
     if (u.desiredState !== want) await api.setUnitTargetState(step.unit, want, { signal: ctx.signal });
@@ -60,8 +64,8 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
     const { machineID } = await waitRunning(ctx, {
       unit: step.unit,
       index: step.index ?? 0,
-      hash: plan.newHash,
-      options: plan.unitFile,
+      hash: newHash,
+      options,
     });
     ctx.gate?.restored(step.unit);
     // healthy with the new contents: e.g. register it with the load balancer

@@ -90,6 +90,11 @@ export function validateSpec(spec: RolloutSpec): SpecProblem[] {
   if (spec.hooks?.timeoutMs !== undefined) positiveMs('hooks.timeoutMs', spec.hooks.timeoutMs);
   if (spec.perMachine && spec.count !== undefined)
     add('count', 'count and perMachine exclude each other: perMachine runs one instance per machine');
+  if (spec.perMachine && spec.maxSurge)
+    add(
+      'maxSurge',
+      'maxSurge and perMachine exclude each other: a spare cannot be pinned to a machine that runs one',
+    );
   if (spec.perMachine && spec.canary)
     add('canary', 'canary and perMachine exclude each other: every machine already runs its instance');
   positiveMs('minHealthyMs', spec.minHealthyMs, 0);
