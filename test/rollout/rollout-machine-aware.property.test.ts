@@ -6,11 +6,11 @@
  * instant. (A machine that dies takes its instances down itself: it is left out, and so are they.)
  * Runs: FS_MACHINE_AWARE_RUNS (default FS_PROPERTY_RUNS / 5, at least 20); seed: FS_PROPERTY_SEED.
  */
-import { createFleetClient, unitHash } from '@fleet-service/fleet-client';
-import { type FaultSpec, ManualClock, startFleetSim, type TimelineEvent } from '@fleet-service/fleet-sim';
+import type { FaultSpec, TimelineEvent } from '@fleet-service/fleet-sim';
 import { lockUnitName, rollout } from '@fleet-service/rollout';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seededSim } from './fault-schedules.js';
 import { version } from './sim-harness.js';
 
 const RUNS = Number(
@@ -18,9 +18,7 @@ const RUNS = Number(
     Math.max(20, Math.floor(Number(process.env.FS_PROPERTY_RUNS ?? 1_000) / 5)),
 );
 const SEED = process.env.FS_PROPERTY_SEED === undefined ? undefined : Number(process.env.FS_PROPERTY_SEED);
-const OLD = version('old');
 const NEW = version('new');
-const H_OLD = unitHash(OLD);
 
 const apiFault: fc.Arbitrary<FaultSpec> = fc.oneof(
   fc.record({
@@ -98,23 +96,8 @@ function mostDownAtOnce(
 }
 
 async function run(s: Schedule): Promise<void> {
-  const clock = new ManualClock(1_000_000, { autoAdvance: true, idleTurns: 2 });
-  const sim = await startFleetSim({ clock, machines: s.machines, seed: s.seed });
+  const { clock, sim, api } = await seededSim({ machines: s.machines, seed: s.seed, count: s.count });
   try {
-    const api = createFleetClient({
-      endpoint: sim.endpoint,
-      clock,
-      retry: { limit: 3, initialDelay: 100, maxDelay: 1_000, factor: 2 },
-    });
-    await api.createUnit({ name: 'web@.service', options: OLD, desiredState: 'inactive' });
-    for (let i = 1; i <= s.count; i++)
-      await api.createUnit({ name: `web@${i}.service`, options: OLD, desiredState: 'launched' });
-    await sim.cluster.waitFor(
-      () =>
-        sim.cluster.unitStates().filter((x) => x.hash === H_OLD && x.systemdActiveState === 'active')
-          .length === s.count,
-      { timeoutMs: 60_000 },
-    );
     const start = clock.now();
     const ids = sim.cluster
       .machines()
