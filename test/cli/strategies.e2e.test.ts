@@ -119,4 +119,26 @@ describe.runIf(cliIsBuilt())('canary, promote, hooks', () => {
       ['ps@2.service', h1],
     ]);
   });
+
+  it('a Global=true unit: refused without --per-machine (exit 2, saying what it would do); with it, one pinned instance per machine', async () => {
+    const file = sim.t.unitFile('agent.service', `${webUnit('v1')}\n[X-Fleet]\nGlobal=true\n`);
+    const refused = await runCli(['create', 'agent', file], { env: sim.env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Global=true .*--per-machine|perMachine/);
+    expect(instances('agent')).toEqual([]);
+    const plan = await runCli(['plan', 'agent', file, '--per-machine'], { env: sim.env });
+    expect(plan.stdout).toMatch(/per machine: agent@1\.service → MachineID=/);
+    const run = await runCli(['create', 'agent', file, '--per-machine', '--json'], { env: sim.env });
+    expect(run.code, run.stderr).toBe(0);
+    const machines = sim.t.sim.cluster
+      .machines()
+      .map((m) => m.id)
+      .sort();
+    const placed = sim.t.sim.cluster
+      .units()
+      .filter((u) => /^agent@\d+\.service$/.test(u.name))
+      .map((u) => u.machineID)
+      .sort();
+    expect(placed).toEqual(machines);
+  });
 });
