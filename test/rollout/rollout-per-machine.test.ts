@@ -5,7 +5,13 @@
  * the pinned form without being asked again.
  */
 import { type UnitOption, unitHash } from '@fleet-service/fleet-client';
-import { observeCluster, planRollout, rollout, UnsupportedUnitError } from '@fleet-service/rollout';
+import {
+  observeCluster,
+  planRollout,
+  rollbackService,
+  rollout,
+  UnsupportedUnitError,
+} from '@fleet-service/rollout';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAST, type Harness, harness, instancesOf, version } from './sim-harness.js';
 
@@ -91,6 +97,27 @@ describe('Global=true, per machine', () => {
     expect(new Set(replaces.map((s) => s.batch)).size).toBe(3);
     expect(h.sim.cluster.timeline.minActive(instancesOf('agent'), from)).toBe(2);
     expect(placement(h)).toEqual(first); // each instance stayed on its machine
+  });
+
+  it('rollbackService of a service rolled per machine keeps it pinned', async () => {
+    h = await harness({ machines: 3 });
+    await rollout(
+      { service: 'agent', unitFile: G1, perMachine: true, ...FAST },
+      { api: h.api, clock: h.clock },
+    );
+    const pinned = placement(h);
+    await rollout(
+      { service: 'agent', unitFile: G2, perMachine: true, ...FAST },
+      { api: h.api, clock: h.clock },
+    );
+    const back = await rollbackService('agent', { api: h.api, clock: h.clock, spec: { ...FAST } });
+    expect(back.outcome).toBe('succeeded');
+    expect(placement(h)).toEqual(pinned);
+    const hashes = h.sim.cluster
+      .units()
+      .filter((u) => instancesOf('agent')(u.name))
+      .map((u) => u.hash);
+    expect(new Set(hashes).size).toBe(3); // one pinned form per machine, all of version 1
   });
 
   it('later runs keep the pinned form without perMachine', async () => {

@@ -81,8 +81,15 @@ export function keepPerMachine<S extends { unitFile: UnitOption[]; perMachine?: 
   snapshot: { service: string; units: readonly Unit[] },
 ): S {
   if (spec.perMachine !== undefined || !isGlobalUnitFile(spec.unitFile)) return spec;
-  const pinned = snapshot.units.some(
-    (u) => u.name.startsWith(`${snapshot.service}@`) && /@\d+\.service$/.test(u.name) && pinOf(u.options),
+  return isPinnedService(snapshot) ? { ...spec, perMachine: true } : spec;
+}
+
+/** Are the service's indexed instances pinned with `MachineID=` (rolled per machine)? */
+export function isPinnedService(snapshot: { service: string; units: readonly Unit[] }): boolean {
+  return snapshot.units.some(
+    (u) =>
+      u.name.startsWith(`${snapshot.service}@`) &&
+      /@\d+\.service$/.test(u.name) &&
+      pinOf(u.options) !== undefined,
   );
-  return pinned ? { ...spec, perMachine: true } : spec;
 }

@@ -23,7 +23,7 @@ import {
 import { type EventListener, emit, tagEvents } from './events.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { observeUnits } from './observe.js';
-import { keepPerMachine } from './per-machine.js';
+import { isPinnedService, keepPerMachine } from './per-machine.js';
 import type { Plan } from './plan.js';
 import { planRollout } from './planner.js';
 import { reobserve } from './reobserve.js';
@@ -206,7 +206,12 @@ async function rolloutRecorded(
   const { unitFile, count } = pick(snapshot.record);
   const { spec: partial, ...rest } = deps;
   const { canary: _c, canaryAutoPromoteMs: _a, ...strategy } = partial ?? {};
-  return rollout({ ...strategy, service, unitFile, count: partial?.count ?? count }, rest);
+  // a service rolled per machine stays pinned (its recorded contents are the template's, unpinned)
+  const perMachine = partial?.perMachine ?? isPinnedService(snapshot);
+  return rollout(
+    { ...strategy, service, unitFile, ...(perMachine ? { perMachine } : { count: partial?.count ?? count }) },
+    rest,
+  );
 }
 
 /**

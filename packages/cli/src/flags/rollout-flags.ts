@@ -94,13 +94,13 @@ export const strategyFlags = {
   ...healthCmdFlags, // --health-cmd, --health-cmd-timeout
   'pre-stop': Flags.string({
     summary:
-      'command run by /bin/sh before an instance is taken down (e.g. drain it from the load balancer); failing stops the rollout before anything is taken down; FS_HOOK FS_UNIT FS_INSTANCE_INDEX FS_SERVICE FS_MACHINE_ID FS_MACHINE_IP are set',
+      'command run before an instance is taken down (e.g. drain it); failing stops the rollout first; FS_UNIT, FS_INSTANCE_INDEX, FS_MACHINE_IP, … are set',
     env: 'FS_PRE_STOP',
     helpValue: 'CMD',
   }),
   'post-start': Flags.string({
     summary:
-      'command run by /bin/sh once a new instance is healthy (e.g. register it); failing is an instance failure (--on-failure applies); same environment as --pre-stop',
+      'command run once a new instance is healthy (e.g. register it); failing is an instance failure; environment as --pre-stop',
     env: 'FS_POST_START',
     helpValue: 'CMD',
   }),
@@ -116,7 +116,7 @@ export const strategyFlags = {
   }),
   'max-failures': Flags.custom<number>({
     summary:
-      'instance failures tolerated before --on-failure applies, N or a ratio of --count (0.2, 20%); a failed instance is destroyed and created again, for fleet to place [default: 0]',
+      'instance failures retried (recreated) before --on-failure applies: N, or a ratio of --count (0.2, 20%) [default: 0]',
     env: 'FS_MAX_FAILURES',
     helpValue: 'N|RATIO',
     parse: async (input, _ctx, opts) => parseFailureBudget(input, opts.name),
@@ -135,21 +135,6 @@ export const strategyFlags = {
 
 /** Flags of create and plan on top of the strategy. */
 export const createFlags = {
-  canary: intFlag(
-    'start N instances of the new contents beside the serving ones, wait until healthy, and stop (exit 10); then fs promote or fs rollback',
-    'FS_CANARY',
-    1,
-  ),
-  'canary-auto-promote': durationFlag({
-    summary: 'with --canary: promote by itself once the canaries stayed healthy this long',
-    env: 'FS_CANARY_AUTO_PROMOTE',
-    bounds: { minMs: 0 },
-  }),
-  'per-machine': Flags.boolean({
-    summary:
-      'roll a Global=true unit machine by machine: one instance per machine pinned with MachineID=, all machines but one serving',
-    env: 'FS_PER_MACHINE',
-  }),
   count: intFlag(
     'number of instances (SERVICE@1 … SERVICE@N) [default: the service’s current count; 3 for a new service]',
     'FS_COUNT',
@@ -159,6 +144,22 @@ export const createFlags = {
   force: Flags.boolean({
     summary: 'replace every instance, even those already running the new contents',
     env: 'FS_FORCE',
+  }),
+  canary: intFlag(
+    'start N instances of the new contents beside the serving ones; stop once healthy (exit 10): then fs promote or fs rollback',
+    'FS_CANARY',
+    1,
+  ),
+  'canary-auto-promote': durationFlag({
+    summary: 'with --canary: promote by itself once the canaries stayed healthy this long',
+    env: 'FS_CANARY_AUTO_PROMOTE',
+    bounds: { minMs: 0 },
+    helpValue: 'AFTER', // DURATION would make the name column too wide for help's two-column layout
+  }),
+  'per-machine': Flags.boolean({
+    summary:
+      'roll a Global=true unit machine by machine: one instance per machine, pinned with MachineID=',
+    env: 'FS_PER_MACHINE',
   }),
   ...strategyFlags,
 };
