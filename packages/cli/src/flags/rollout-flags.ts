@@ -157,8 +157,7 @@ export const createFlags = {
     helpValue: 'AFTER', // DURATION would make the name column too wide for help's two-column layout
   }),
   'per-machine': Flags.boolean({
-    summary:
-      'roll a Global=true unit machine by machine: one instance per machine, pinned with MachineID=',
+    summary: 'roll a Global=true unit machine by machine: one instance per machine, pinned with MachineID=',
     env: 'FS_PER_MACHINE',
   }),
   ...strategyFlags,
