@@ -206,4 +206,35 @@ describe('canary', () => {
     expect(plan.notes.join('\n')).toMatch(/canary left out/);
     expect(plan.steps.some((s) => s.role === 'canary')).toBe(false);
   });
+
+  it('auto-promote: a canary that stops being healthy while watched fails the run (rollback: it is destroyed, nothing else changed)', async () => {
+    h = await seededWeb();
+    const from = h.clock.now();
+    // web@4 with version 2 runs fine past the stability window, then fails 10 s in
+    h.sim.cluster.addFault({
+      kind: 'unit-start-fails',
+      match: { name: 'web@4.service', option: { name: 'Environment', value: 'VERSION=2' } },
+      after: 10_000,
+    });
+    const error = await failing(
+      rollout(
+        {
+          service: 'web',
+          unitFile: V2,
+          canary: 1,
+          canaryAutoPromoteMs: 60_000,
+          onFailure: 'rollback',
+          ...FAST,
+        },
+        { api: h.api, clock: h.clock, onEvent: h.onEvent },
+      ),
+    );
+    expect(error).toBeInstanceOf(RolledBackError);
+    expect(String((error.cause as Error).message)).toMatch(
+      /web@4.service failed: canary stopped being healthy while watched/,
+    );
+    expect(h.events.some((e) => e.type === 'step-started' && e.step.role === 'instance')).toBe(false);
+    oldOnesUntouched(h, from);
+    expect(Object.keys(serviceUnits(h.sim, 'web')).filter(instancesOf('web')).sort()).toEqual(OLD);
+  });
 });
