@@ -115,27 +115,31 @@ export interface ScheduleTrace {
   timeline: [number, string, string, string, string, string][];
 }
 
+/** A simulator on a manual clock with the old version running on `web@1..count` (the caller closes it). */
+export async function seededSim(o: { machines: number; seed: number; count: number }) {
+  const clock = new ManualClock(1_000_000, { autoAdvance: true, idleTurns: 2 });
+  const sim = await startFleetSim({ clock, machines: o.machines, seed: o.seed });
+  const api = createFleetClient({
+    endpoint: sim.endpoint,
+    clock,
+    retry: { limit: 3, initialDelay: 100, maxDelay: 1_000, factor: 2 },
+  });
+  await api.createUnit({ name: 'web@.service', options: OLD, desiredState: 'inactive' });
+  for (let i = 1; i <= o.count; i++)
+    await api.createUnit({ name: `web@${i}.service`, options: OLD, desiredState: 'launched' });
+  await sim.cluster.waitFor(
+    () =>
+      sim.cluster.unitStates().filter((x) => x.hash === H_OLD && x.systemdActiveState === 'active').length ===
+      o.count,
+    { timeoutMs: 60_000 },
+  );
+  return { clock, sim, api };
+}
+
 /** Run one schedule and assert every invariant. `trace`, if given, is filled even when an assertion fails. */
 export async function runSchedule(s: Schedule, trace?: ScheduleTrace): Promise<void> {
-  const clock = new ManualClock(1_000_000, { autoAdvance: true, idleTurns: 2 });
-  const sim = await startFleetSim({ clock, machines: 3, seed: s.seed });
+  const { clock, sim, api } = await seededSim({ machines: 3, seed: s.seed, count: s.count });
   try {
-    const api = createFleetClient({
-      endpoint: sim.endpoint,
-      clock,
-      retry: { limit: 3, initialDelay: 100, maxDelay: 1_000, factor: 2 },
-    });
-    // the old version, running on 1..N
-    await api.createUnit({ name: 'web@.service', options: OLD, desiredState: 'inactive' });
-    for (let i = 1; i <= s.count; i++)
-      await api.createUnit({ name: `web@${i}.service`, options: OLD, desiredState: 'launched' });
-    await sim.cluster.waitFor(
-      () =>
-        sim.cluster.unitStates().filter((x) => x.hash === H_OLD && x.systemdActiveState === 'active')
-          .length === s.count,
-      { timeoutMs: 60_000 },
-    );
-
     const start = clock.now();
     if (s.versionFault) sim.cluster.addFault(s.versionFault);
     for (const f of s.apiFaults) sim.cluster.addFault(f);

@@ -69,7 +69,9 @@ describe('rollout against the simulator', () => {
       (e: unknown) => e,
     );
     expect(e1).toBeInstanceOf(UnsupportedUnitError);
-    expect((e1 as Error).message).toMatch(/Global=true units are not supported/);
+    expect((e1 as Error).message).toMatch(
+      /Global=true units are not rolled as they are.*perMachine.*machine by machine/,
+    );
     const e2 = await rollout(
       { service: 'web', unitFile: V1, count: 0, maxSurge: -1 },
       { api: h.api, clock: h.clock },

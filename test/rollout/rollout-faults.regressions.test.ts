@@ -23,6 +23,25 @@ async function replay(s: Schedule): Promise<void> {
 }
 
 describe('fault schedules that once broke the capacity guarantee', () => {
+  it('the lock PUT stored but its answer garbled: the lock is taken back, not left behind (property seed 484165641, path 948)', async () => {
+    await replay({
+      seed: 29739,
+      count: 3,
+      maxUnavailable: 2,
+      maxSurge: 0,
+      replaceMode: 'in-place',
+      onFailure: 'abort',
+      versionFault: undefined,
+      apiFaults: [
+        { kind: 'api-reset', route: '*', probability: 0.07360444783567925, count: 3 },
+        { kind: 'api-drop-response', route: 'PUT /units/*', probability: 0.3676854488402859, count: 1 },
+        { kind: 'api-drop-response', route: 'PUT /units/*', probability: 0.4241450411918015, count: 2 },
+      ],
+      machineDiesAt: 25686,
+      abortAtStep: 5,
+    });
+  });
+
   it('flapping new version, surge 1, pause, abort at step 8 (property seed 204923831, path 920)', async () => {
     await replay({
       seed: 864999,

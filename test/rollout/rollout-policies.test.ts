@@ -17,6 +17,7 @@ import {
   BAD,
   BAD_FAILS,
   FAST,
+  failing,
   H1,
   H2,
   type Harness,
@@ -24,6 +25,7 @@ import {
   harness,
   instancesOf,
   runningWith,
+  seededWeb,
   serviceUnits,
   V1,
   V2,
@@ -37,20 +39,7 @@ afterEach(async () => {
 
 const ALL = ['web@1.service', 'web@2.service', 'web@3.service'];
 
-async function seeded(): Promise<Harness> {
-  const x = await harness({ faults: [BAD_FAILS] });
-  await rollout({ service: 'web', unitFile: V1, count: 3, ...FAST }, { api: x.api, clock: x.clock });
-  return x;
-}
-
-async function failing(p: Promise<RolloutResult>): Promise<Error & { result: RolloutResult }> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return error as Error & { result: RolloutResult };
-}
+const seeded = seededWeb;
 
 describe('failure policies', () => {
   it('abort (default): fails at once on systemd failed, leaves the old instances serving', async () => {

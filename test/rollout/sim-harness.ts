@@ -13,7 +13,8 @@ import {
   ManualClock,
   startFleetSim,
 } from '@fleet-service/fleet-sim';
-import type { RolloutEvent } from '@fleet-service/rollout';
+import { type RolloutEvent, type RolloutResult, rollout } from '@fleet-service/rollout';
+import { expect } from 'vitest';
 
 export function version(v: string, extra: UnitOption[] = []): UnitOption[] {
   return [
@@ -159,4 +160,21 @@ export function crashingApi(
     },
   });
   return { api: proxy, crashed: () => dead };
+}
+
+/** A harness where VERSION=bad fails to start, with web@1..3 running V1. */
+export async function seededWeb(): Promise<Harness> {
+  const x = await harness({ faults: [BAD_FAILS] });
+  await rollout({ service: 'web', unitFile: V1, count: 3, ...FAST }, { api: x.api, clock: x.clock });
+  return x;
+}
+
+/** The error a rollout rejected with (it must reject), its result attached. */
+export async function failing(p: Promise<RolloutResult>): Promise<Error & { result: RolloutResult }> {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  return error as Error & { result: RolloutResult };
 }

@@ -6,6 +6,7 @@ import Destroy from './commands/destroy.js';
 import Help from './commands/help.js';
 import Machines from './commands/machines.js';
 import Plan from './commands/plan.js';
+import Promote from './commands/promote.js';
 import Rollback from './commands/rollback.js';
 import Serve from './commands/serve.js';
 import Sim from './commands/sim.js';
@@ -19,6 +20,7 @@ export const COMMANDS = {
   help: Help,
   machines: Machines,
   plan: Plan,
+  promote: Promote,
   rollback: Rollback,
   serve: Serve,
   sim: Sim,

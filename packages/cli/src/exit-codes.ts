@@ -19,7 +19,9 @@
  *        lock held by someone else, lock lost, cluster drifted                     → 9
  *        the engine was stopped by its AbortSignal                                 → 130
  *      an error with no known code falls back to the result's outcome, else       → 1
- *   3. no error: the result's outcome: succeeded/unchanged → 0, rolled-back → 7,
+ *   3. no error: the result's outcome: succeeded/unchanged → 0, canary → 10 (the canaries run,
+ *      waiting for `fs promote` or `fs rollback`: not a failure, but a script must not carry on as
+ *      if the rollout were done), rolled-back → 7,
  *      rollback-failed → 8, paused/failed → 6, aborted → 130; no result → 0.
  */
 import { classifyOutcome, type FailureClass, findFailureClass } from '@fleet-service/rollout/classify';
@@ -35,6 +37,7 @@ export const ExitCode = {
   ROLLED_BACK: 7,
   ROLLBACK_FAILED: 8,
   LOCK_HELD: 9,
+  CANARY: 10,
   INTERRUPTED: 130,
 } as const;
 
@@ -94,6 +97,7 @@ export function exitCodeForErrorCode(code: string): ExitCodeValue | undefined {
 /** Exit code for a rollout outcome. */
 export function exitCodeForOutcome(outcome: string): ExitCodeValue {
   if (outcome === 'dry-run') return ExitCode.OK;
+  if (outcome === 'canary') return ExitCode.CANARY;
   const cls = classifyOutcome(outcome);
   return cls === undefined ? ExitCode.OK : EXIT_CODE_FOR_CLASS[cls];
 }
@@ -127,5 +131,6 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCodeValue, string>> = {
   7: 'the rollout failed and was rolled back',
   8: 'an instance failed and the automatic rollback failed too',
   9: 'the service lock is held by someone else (or was lost, or the cluster drifted)',
+  10: 'canary: the canaries run the new contents, healthy; fs promote or fs rollback next',
   130: 'interrupted (Ctrl-C); the rollout stopped safely and can be resumed',
 };

@@ -67,6 +67,19 @@ export function createCapacityGate(ctx: WatchContext, opts: CapacityGateOptions)
   let queue: Promise<unknown> = Promise.resolve();
   const aborted = () => opts.abort?.aborted === true;
 
+  /**
+   * Another instance this rollout took down on the machine `unit` runs on now (read fresh: after a
+   * machine died, fleet may have moved instances, so the plan's machines are no longer where they
+   * run); `undefined` when there is none.
+   */
+  const downOnSameMachine = async (unit: string): Promise<string | undefined> => {
+    const states = await ctx.api.listUnitStates({ unitName: unit }, { signal: ctx.signal });
+    view.seen(unit, states);
+    const machine = view.machineOf(unit);
+    if (!machine) return undefined;
+    return [...view.down].find((other) => other !== unit && view.machineOf(other) === machine);
+  };
+
   const admit = (unit: string) =>
     waitUntil<void>({
       clock: ctx.clock,
@@ -79,6 +92,9 @@ export function createCapacityGate(ctx: WatchContext, opts: CapacityGateOptions)
       timeoutMs: ctx.settings.timeouts.healthy,
       poll: async () => {
         if (aborted()) throw new TakeDownCancelled(unit);
+        // machine-aware: never a second instance of one machine down, wherever fleet moved them
+        const sibling = ctx.settings.machineAware ? await downOnSameMachine(unit) : undefined;
+        if (sibling) return { done: false, seen: `${sibling} on the same machine is down (machine-aware)` };
         if (opts.guarantee <= 0) return { done: true, value: undefined };
         const running = await view.fill(unit, opts.guarantee, aborted);
         // a scan of 100,000 instances takes a while: answer the user's abort between rounds of reads

@@ -67,6 +67,8 @@ export const ERROR_CLASSES: Readonly<Record<string, FailureClass>> = Object.free
   ERR_ROLLOUT_LOCK_LOST: 'locked',
   ERR_ROLLOUT_DRIFT: 'locked',
   ERR_ROLLOUT_ABORTED: 'interrupted',
+  ERR_ROLLOUT_HOOK_FAILED: 'instance-failed',
+  ERR_ROLLOUT_NO_CANARY: 'usage',
 });
 
 /** How deep `cause` chains are followed (they are short; the bound guards against cycles). */
@@ -111,6 +113,7 @@ export function classifyOutcome(outcome: string): FailureClass | undefined {
   switch (outcome) {
     case 'succeeded':
     case 'unchanged':
+    case 'canary': // not a failure: the canaries run, waiting for promote (the CLI gives it its own exit code)
       return undefined;
     case 'rolled-back':
       return 'rolled-back';

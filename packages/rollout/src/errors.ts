@@ -23,6 +23,8 @@ export const ROLLOUT_ERROR_CODES = Object.freeze({
   noRecord: 'ERR_ROLLOUT_NO_RECORD',
   rollbackFailed: 'ERR_ROLLOUT_ROLLBACK_FAILED',
   noSuchService: 'ERR_ROLLOUT_NO_SUCH_SERVICE',
+  hookFailed: 'ERR_ROLLOUT_HOOK_FAILED',
+  noCanary: 'ERR_ROLLOUT_NO_CANARY',
 } as const);
 
 export type RolloutErrorCode = (typeof ROLLOUT_ERROR_CODES)[keyof typeof ROLLOUT_ERROR_CODES];
@@ -266,6 +268,36 @@ export class NoSuchServiceError extends RolloutError {
     super(
       `no such service: ${service} has no template, instances or ${service}.service in the cluster`,
       ROLLOUT_ERROR_CODES.noSuchService,
+    );
+    this.service = service;
+  }
+}
+
+/**
+ * A lifecycle hook failed (rejected, or ran past its timeout). `pre-stop`: nothing was taken down
+ * and the rollout stopped; `post-start`: an instance failure (failure budget and policy apply).
+ */
+export class HookFailedError extends RolloutError {
+  override readonly name = 'HookFailedError';
+  readonly hook: 'pre-stop' | 'post-start';
+  readonly unit: string;
+  constructor(f: { hook: 'pre-stop' | 'post-start'; unit: string; reason: string; cause?: unknown }) {
+    super(`${f.hook} hook for ${f.unit} failed: ${f.reason}`, ROLLOUT_ERROR_CODES.hookFailed, {
+      cause: f.cause,
+    });
+    this.hook = f.hook;
+    this.unit = f.unit;
+  }
+}
+
+/** promoteService: the service has no canary waiting to be promoted. */
+export class NoCanaryError extends RolloutError {
+  override readonly name = 'NoCanaryError';
+  readonly service: string;
+  constructor(service: string, status?: string) {
+    super(
+      `${service} has no canary to promote (last rollout: ${status ?? 'none recorded'}); start one with canary (fs create --canary N)`,
+      ROLLOUT_ERROR_CODES.noCanary,
     );
     this.service = service;
   }

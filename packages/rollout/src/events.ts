@@ -4,7 +4,7 @@
  * rollouts can share one stream; the events of an automatic rollback's own plan (its `plan`, steps
  * and waits) also carry `phase: 'rollback'`.
  */
-import type { Plan, PlanStep } from './plan.js';
+import type { HookName, Plan, PlanStep } from './plan.js';
 import type { ResultError, RolloutResult } from './result.js';
 import type { LockInfo } from './snapshot.js';
 
@@ -71,6 +71,16 @@ export type RolloutEvent = EventBase &
     /** The rollback itself failed: `error` is the rollback's failure (the rollout's is in `rollback-started`). */
     | { type: 'rollback-failed'; toHash: string; rolledBack: string[]; error: ResultError }
     | { type: 'abort-requested'; inFlight: string[] }
+    /** Outcome `canary`: the canaries run the new contents, healthy; promote or roll back next. */
+    | { type: 'canary-ready'; units: string[] }
+    /** A lifecycle hook starts (`pre-stop` before a take-down, `post-start` once healthy). */
+    | { type: 'hook-started'; hook: HookName; unit: string }
+    | { type: 'hook-finished'; hook: HookName; unit: string; durationMs: number }
+    | { type: 'hook-failed'; hook: HookName; unit: string; durationMs: number; error: ResultError }
+    /** `batchDelayMs`: waiting before batch `batch`. */
+    | { type: 'batch-delay'; batch: number; delayMs: number }
+    /** An instance failed within the failure budget: it is destroyed and created again. */
+    | { type: 'instance-retried'; unit: string; failures: number; budget: number; error: ResultError }
     | { type: 'done'; result: RolloutResult }
   );
 

@@ -18,12 +18,13 @@
 import type { Clock, FleetApi, Machine } from '@fleet-service/fleet-client';
 import { createCapacityGate, isTakeDownCancelled } from './capacity-gate.js';
 import { type EventListener, emit } from './events.js';
+import { type FailureBudget, runStepWithinBudget } from './failure-budget.js';
 import type { LockHandle } from './lock.js';
 import type { Plan, PlanStep } from './plan.js';
 import { resultError } from './result.js';
-import { DEFAULTS, type HealthCheck } from './spec.js';
+import { DEFAULTS, type HealthCheck, type Hooks } from './spec.js';
 import { runPool } from './step-pool.js';
-import { runStep, type StepContext } from './step-runner.js';
+import type { StepContext } from './step-runner.js';
 import { type ProgressClock, TransitionPace } from './wait.js';
 
 export interface ExecuteDeps {
@@ -39,6 +40,8 @@ export interface ExecuteDeps {
   lock?: LockHandle;
   /** Units in the whole cluster when it was observed: prices the capacity gate's `/state` listing. @default unknown */
   clusterUnits?: number;
+  /** Lifecycle hooks (functions, not part of the plan). */
+  hooks?: Hooks;
 }
 
 /** How a plan's execution ended. */
@@ -75,6 +78,7 @@ async function runBatches(plan: Plan, deps: ExecuteDeps, progress: ProgressClock
     healthChecks: deps.healthChecks ?? [],
     pace: new TransitionPace(),
     plan,
+    ...(deps.hooks ? { hooks: deps.hooks } : {}),
     machine: async (id) => {
       if (!machines.has(id)) for (const m of await deps.api.listMachines()) if (m.id) machines.set(m.id, m);
       return machines.get(id);
@@ -100,6 +104,7 @@ async function runBatches(plan: Plan, deps: ExecuteDeps, progress: ProgressClock
   }
   const completed: PlanStep[] = [];
   const attempted: PlanStep[] = [];
+  const budget: FailureBudget = { budget: plan.settings.maxFailures ?? 0, used: 0 };
   /** Steps of the batch in flight that started and have not finished. */
   const inFlight = new Set<PlanStep>();
   const onAbort = () =>
@@ -117,7 +122,7 @@ async function runBatches(plan: Plan, deps: ExecuteDeps, progress: ProgressClock
     const t0 = clock.now();
     emit(deps.onEvent, t0, { type: 'step-started', step });
     try {
-      const { skipped } = await runStep(ctx, step);
+      const { skipped } = await runStepWithinBudget(ctx, step, budget);
       progress.lastProgress = clock.now();
       emit(deps.onEvent, clock.now(), {
         type: 'step-finished',
@@ -139,8 +144,20 @@ async function runBatches(plan: Plan, deps: ExecuteDeps, progress: ProgressClock
   }
 
   async function runEachBatch(): Promise<StepsRun> {
-    for (const [, steps] of [...byBatch.entries()].sort((a, b) => a[0] - b[0])) {
+    let first = true;
+    for (const [batch, steps] of [...byBatch.entries()].sort((a, b) => a[0] - b[0])) {
       if (deps.signal?.aborted) return { completed, attempted, aborted: true };
+      const delay = plan.settings.batchDelayMs ?? 0;
+      if (!first && delay > 0) {
+        // pacing (Swarm's `delay`): on the injected clock; an abort ends the wait
+        emit(deps.onEvent, clock.now(), { type: 'batch-delay', batch, delayMs: delay });
+        const slept = await clock.sleep(delay, deps.signal).then(
+          () => true,
+          () => false,
+        );
+        if (!slept) return { completed, attempted, aborted: true };
+      }
+      first = false;
       if (deps.lock) {
         try {
           await deps.lock.verify();
@@ -180,7 +197,8 @@ async function runBatches(plan: Plan, deps: ExecuteDeps, progress: ProgressClock
 function instancesOf(plan: Plan): string[] {
   const names = new Set(plan.unchanged);
   for (const s of plan.steps)
-    if (s.role === 'instance' || s.role === 'surge' || s.role === 'extra') names.add(s.unit);
+    if (s.role === 'instance' || s.role === 'surge' || s.role === 'extra' || s.role === 'canary')
+      names.add(s.unit);
   return [...names];
 }
 

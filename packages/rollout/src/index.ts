@@ -19,11 +19,13 @@ export { explainUnschedulable } from './diagnose.js';
 export type { RolloutErrorCode, WaitPhase } from './errors.js';
 export {
   DriftError,
+  HookFailedError,
   InstanceFailedError,
   InvalidSpecError,
   isRolloutError,
   LockHeldError,
   LockLostError,
+  NoCanaryError,
   NoRecordError,
   NoSuchServiceError,
   PausedError,
@@ -47,7 +49,9 @@ export type {
 export { checksVia } from './health-check.js';
 export { type LockHandle, type LockTakeover, lockState } from './lock.js';
 export { type ObserveOptions, observeCluster, observeUnits } from './observe.js';
+export { keepPerMachine } from './per-machine.js';
 export type {
+  HookName,
   Plan,
   PlanStep,
   PlanSummary,
@@ -66,6 +70,7 @@ export {
   assertValidSpec,
   type LockServiceDeps,
   lockService,
+  promoteService,
   type RolloutDeps,
   rollbackService,
   rollout,
@@ -78,6 +83,10 @@ export type {
   HealthCheck,
   HealthCheckConnect,
   HealthCheckContext,
+  HookContext,
+  HookSettings,
+  Hooks,
+  LifecycleHook,
   LockOptions,
   ReplaceMode,
   ReplaceModeSetting,
@@ -86,7 +95,7 @@ export type {
   SpecProblem,
   Timeouts,
 } from './spec.js';
-export { DEFAULTS, resolveSettings } from './spec.js';
+export { DEFAULTS, failureBudget, resolveSettings } from './spec.js';
 export {
   describeService,
   type InstanceStatus,

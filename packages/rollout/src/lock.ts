@@ -142,13 +142,14 @@ export async function acquireLock(
   };
   const write = (i: LockInfo) =>
     createConfirmed(api, { name, options: lockToOptions(service, i), desiredState: 'inactive' });
-  await write(info);
   let back: LockInfo | undefined;
   try {
+    await write(info);
     await clock.sleep(o.settleMs ?? DEFAULTS.lockSettleMs, o.signal);
     back = await read();
   } catch (error) {
-    // aborted while settling: take our write back if it is still there
+    // the write's answer was lost or garbled (fleet may have stored it), or aborted while
+    // settling: take our write back if it is there, so no lock of a run that never started is left
     const mine = info.token;
     await (async () => {
       const cur = parseLock(await api.getUnit(name));

@@ -3,13 +3,14 @@ import type { JobState, UnitOption } from '@fleet-service/fleet-client';
 import type { ReplaceMode, ResolvedSettings } from './spec.js';
 
 /** The verb of a step (design.md glossary verbs; `replace` = new contents on an existing unit). */
-export type StepAction = 'create' | 'replace' | 'start' | 'destroy';
+export type StepAction = 'create' | 'replace' | 'start' | 'destroy' | 'watch';
 
 /** What the step's unit is to the service. */
 export type StepRole =
   | 'template'
   | 'instance'
   | 'surge'
+  | 'canary'
   | 'extra'
   | 'non-instanced'
   | 'non-indexed'
@@ -39,6 +40,12 @@ export const STEP_REASONS = Object.freeze({
   nonInstanced: 'non-instanced',
   /** `S@blue.service`: an instance without a number. */
   nonIndexed: 'non-indexed',
+  /** A canary: the new contents on an extra index beside the N serving instances. */
+  canary: 'canary',
+  /** Watch the canaries stay healthy before promoting them by itself (`canaryAutoPromoteMs`). */
+  canaryWatch: 'canary-watch',
+  /** Promoted (or rolled back): the canary's index goes. */
+  canaryDone: 'canary-done',
   /** The whole service is being destroyed (destroyService, or rolling back a fresh create). */
   teardown: 'teardown',
 } as const);
@@ -67,7 +74,17 @@ export interface PlanStep {
   machineID?: string;
   /** For `replace` of an instance. */
   mode?: ReplaceMode;
+  /** Lifecycle hooks this step runs, in order (`pre-stop` before its take-down, `post-start` once healthy). */
+  hooks?: HookName[];
+  /** `watch`: how long the units in `watchUnits` must stay healthy. */
+  durationMs?: number;
+  /** `watch`: the units watched (the canaries). */
+  watchUnits?: string[];
+  /** Per machine: the unit's contents are the plan's `unitFile` with `MachineID=` this machine. */
+  pinnedTo?: string;
 }
+
+export type HookName = 'pre-stop' | 'post-start';
 
 /** Contents to restore on rollback. */
 export interface PreviousContents {
@@ -83,6 +100,8 @@ export interface PlanSummary {
   unchanged: number;
   remove: number;
   surge: number;
+  /** Canary instances this plan creates (absent: none). */
+  canary?: number;
   templateChanged: boolean;
   batches: number;
 }
@@ -108,4 +127,8 @@ export interface Plan {
   diff?: { from: string; to: string };
   /** Remarks the planner made (e.g. a fallback). */
   notes: string[];
+  /** A canary plan: its canaries, and whether it promotes by itself (else it stops with outcome `canary`). */
+  canary?: { count: number; units: string[]; autoPromoteMs?: number };
+  /** A `Global=true` unit rolled per machine: which instance is pinned to which machine. */
+  perMachine?: { unit: string; machineID: string }[];
 }

@@ -24,6 +24,9 @@
  * serves there yet); batch 3 the spare S@7; batches 4, 5 replace 1, 2 and 3, 4; batch 6 destroys
  * S@7. A fresh create of N = 4 is two batches: the template, then S@1..4 together.
  */
+
+import { canarySteps } from './canary-plan.js';
+import { InvalidSpecError } from './errors.js';
 import {
   instanceName,
   normalizeUnitOptions,
@@ -31,10 +34,12 @@ import {
   templateName,
   unitHash,
 } from './fleet-helpers.js';
-import { type Plan, type PlanStep, type PreviousContents, STEP_REASONS } from './plan.js';
+import { markHooks } from './hook-marks.js';
+import { assignPins, type Pin, perMachineBase } from './per-machine.js';
+import { type Plan, type PlanStep, type PlanSummary, type PreviousContents, STEP_REASONS } from './plan.js';
 import { supportsContentReplace } from './server-version.js';
 import { type ClusterSnapshot, type InstanceView, type ServiceView, viewService } from './snapshot.js';
-import { DEFAULTS, type ReplaceMode, type RolloutSpec, resolveSettings } from './spec.js';
+import { DEFAULTS, failureBudget, type ReplaceMode, type RolloutSpec, resolveSettings } from './spec.js';
 
 type NewStep = Omit<PlanStep, 'id' | 'batch'>;
 
@@ -42,12 +47,21 @@ type NewStep = Omit<PlanStep, 'id' | 'batch'>;
 export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan {
   const settings = resolveSettings(spec);
   const service = spec.service;
-  const unitFile = normalizeUnitOptions(spec.unitFile);
+  // per machine: the template holds the contents without Global=, each instance adds its MachineID=
+  const unitFile = settings.perMachine ? perMachineBase(spec.unitFile) : normalizeUnitOptions(spec.unitFile);
   const newHash = unitHash(unitFile);
   const view = viewService({ ...snapshot, service });
   const notes: string[] = [];
-  const N = planCount(spec, view, notes);
+  const pins = settings.perMachine ? machinePins(unitFile, view, snapshot, settings, notes) : undefined;
+  const N = pins ? pins.size : planCount(spec, view, notes, snapshot.record);
   settings.count = N;
+  /** The contents index `index` must have: the new hash, or per machine its pinned form. */
+  const hashAt = (index: number) => pins?.get(index)?.hash ?? newHash;
+  const pinAt = (index: number) => {
+    const pin = pins?.get(index);
+    return pin ? { pinnedTo: pin.machineID } : {};
+  };
+  settings.maxFailures = failureBudget(spec.maxFailures, N);
 
   const canReplace = supportsContentReplace(snapshot.serverVersion);
   let mode: ReplaceMode =
@@ -67,6 +81,54 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
     for (const s of list) steps.push({ id: steps.length + 1, batch, ...s });
   };
   const batchSize = Math.max(1, settings.maxUnavailable + settings.maxSurge);
+
+  const previous = previousContents(snapshot, view, newHash);
+  const assemble = (unchanged: string[], summary: Omit<PlanSummary, 'batches' | 'canary'>): Plan => {
+    markHooks(steps, settings.hooks);
+    const plan: Plan = {
+      service,
+      newHash,
+      count: N,
+      unitFile,
+      settings: { ...settings, replaceMode: mode },
+      steps,
+      unchanged,
+      summary: { ...summary, canary: canary.created.length, batches: batch },
+      notes,
+    };
+    if (canary.plan) plan.canary = canary.plan;
+    if (pins)
+      plan.perMachine = [...pins].map(([index, pin]) => ({
+        unit: instanceName(service, index),
+        machineID: pin.machineID,
+      }));
+    if (snapshot.serverVersion !== undefined) plan.serverVersion = snapshot.serverVersion;
+    if (previous) {
+      plan.previous = previous;
+      plan.previousHash = previous.hash;
+      if (previous.hash !== newHash) {
+        plan.diff = { from: serializeUnitFile(previous.options), to: serializeUnitFile(unitFile) };
+      }
+    }
+    return plan;
+  };
+
+  // 0. canary: new contents on extra indexes beside the N serving instances, nothing taken down
+  const canary = canarySteps(settings, view, { service, N, newHash, notes });
+  for (const b of canary.batches) addBatch(b);
+  if (canary.plan && canary.plan.autoPromoteMs === undefined) {
+    // stop here (outcome `canary`): promote rolls the rest out, rollback removes the canaries
+    const serving = view.instances.filter((i) => i.index <= N).map((i) => i.name);
+    return assemble(serving, {
+      create: 0,
+      replace: 0,
+      start: 0,
+      unchanged: serving.length,
+      remove: 0,
+      surge: 0,
+      templateChanged: false,
+    });
+  }
 
   // 1. template
   const tName = templateName(service);
@@ -110,10 +172,11 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
         unit: instanceName(service, index),
         index,
         reason: STEP_REASONS.scaleUp,
-        toHash: newHash,
+        toHash: hashAt(index),
         desiredState: 'launched',
+        ...pinAt(index),
       });
-    } else if (inst.hash !== newHash || settings.force) {
+    } else if (inst.hash !== hashAt(index) || settings.force) {
       (inst.running ? replaceUp : replaceDown).push(inst);
     } else if (!inst.running || inst.desiredState !== 'launched') {
       adding.push({
@@ -123,9 +186,10 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
         index,
         reason: STEP_REASONS.notRunning,
         fromHash: inst.hash,
-        toHash: newHash,
+        toHash: hashAt(index),
         desiredState: 'launched',
         machineID: inst.machineID,
+        ...pinAt(index),
       });
     } else {
       unchanged.push(inst.name);
@@ -140,11 +204,12 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
     role: 'instance',
     unit: inst.name,
     index: inst.index,
-    reason: inst.hash === newHash ? STEP_REASONS.forced : STEP_REASONS.hashChanged,
+    reason: inst.hash === hashAt(inst.index) ? STEP_REASONS.forced : STEP_REASONS.hashChanged,
     fromHash: inst.hash,
-    toHash: newHash,
+    toHash: hashAt(inst.index),
     desiredState: 'launched',
     machineID: inst.machineID,
+    ...pinAt(inst.index),
     mode,
   });
 
@@ -156,7 +221,7 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
   const spares: number[] = [];
   if (replaceUp.length > 0 && settings.maxSurge > 0) {
     // instances are sorted by index: the last is the highest (no spread: 100,000 arguments overflow)
-    const highest = Math.max(N, view.instances.at(-1)?.index ?? 0);
+    const highest = Math.max(N, view.instances.at(-1)?.index ?? 0, ...canary.created);
     const count = Math.min(settings.maxSurge, replaceUp.length);
     for (let k = 1; k <= count; k++) spares.push(highest + k);
   }
@@ -188,21 +253,33 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
   const upBatch = Math.max(1, settings.maxUnavailable + spares.length);
   for (const group of instanceBatches(rest, upBatch, settings.machineAware)) addBatch(group.map(replaceStep));
 
-  // 6. indexes above N (and the spares), highest first
+  // 6. indexes above N (the canaries, the spares), highest first
+  // after a canary run, what is above N is the canaries (promoted now, or thrown away by a rollback)
+  const afterCanary = snapshot.record?.status === 'canary';
   const removals: NewStep[] = [
     ...view.instances
       .filter((i) => i.index > N)
       .map(
         (i): NewStep => ({
           action: 'destroy',
-          role: 'extra',
+          role: afterCanary ? 'canary' : 'extra',
           unit: i.name,
           index: i.index,
-          reason: STEP_REASONS.aboveCount,
+          reason: afterCanary ? STEP_REASONS.canaryDone : STEP_REASONS.aboveCount,
           fromHash: i.hash,
           machineID: i.machineID,
         }),
       ),
+    ...canary.created.map(
+      (index): NewStep => ({
+        action: 'destroy',
+        role: 'canary',
+        unit: instanceName(service, index),
+        index,
+        reason: STEP_REASONS.canaryDone,
+        fromHash: newHash,
+      }),
+    ),
     ...spares.map(
       (index): NewStep => ({
         action: 'destroy',
@@ -241,36 +318,15 @@ export function planRollout(spec: RolloutSpec, snapshot: ClusterSnapshot): Plan 
   ];
   addBatch(legacy);
 
-  const previous = previousContents(snapshot, view, newHash);
-  const plan: Plan = {
-    service,
-    newHash,
-    count: N,
-    unitFile,
-    settings: { ...settings, replaceMode: mode },
-    steps,
-    unchanged,
-    summary: {
-      create: adding.filter((s) => s.action === 'create').length,
-      replace: replaceDown.length + replaceUp.length,
-      start: adding.filter((s) => s.action === 'start').length,
-      unchanged: unchanged.length,
-      remove: removals.filter((s) => s.role !== 'surge').length + legacy.length,
-      surge: spares.length,
-      templateChanged: view.template === undefined || view.template.hash !== newHash,
-      batches: batch,
-    },
-    notes,
-  };
-  if (snapshot.serverVersion !== undefined) plan.serverVersion = snapshot.serverVersion;
-  if (previous) {
-    plan.previous = previous;
-    plan.previousHash = previous.hash;
-    if (previous.hash !== newHash) {
-      plan.diff = { from: serializeUnitFile(previous.options), to: serializeUnitFile(unitFile) };
-    }
-  }
-  return plan;
+  return assemble(unchanged, {
+    create: adding.filter((s) => s.action === 'create').length,
+    replace: replaceDown.length + replaceUp.length,
+    start: adding.filter((s) => s.action === 'start').length,
+    unchanged: unchanged.length,
+    remove: removals.filter((s) => s.role !== 'surge' && s.role !== 'canary').length + legacy.length,
+    surge: spares.length,
+    templateChanged: view.template === undefined || view.template.hash !== newHash,
+  });
 }
 
 /**
@@ -315,8 +371,17 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * indexed instances (a rollout never scales by omission), or `DEFAULTS.count` for a new service.
  * Says which in the plan's notes.
  */
-function planCount(spec: RolloutSpec, view: ServiceView, notes: string[]): number {
+function planCount(
+  spec: RolloutSpec,
+  view: ServiceView,
+  notes: string[],
+  record: ClusterSnapshot['record'],
+): number {
   if (spec.count !== undefined) return spec.count;
+  if (record?.status === 'canary' && record.target.count > 0) {
+    notes.push(`count ${record.target.count} (kept: the canaries above it are not counted)`);
+    return record.target.count;
+  }
   const current = view.instances.length;
   if (current > 0) {
     notes.push(`count ${current} (kept: count not given, the service runs ${current} instances)`);
@@ -364,4 +429,36 @@ export function instanceBatches(
     out.push(batch);
   }
   return out;
+}
+
+/**
+ * Per machine: index → machine (per-machine.ts), and the strategy that goes with it — one machine
+ * at a time (`maxUnavailable` 1 unless given lower, no surge: a spare could not be pinned to a
+ * machine already running one), machine-aware. Refuses a snapshot without machines, or none eligible.
+ */
+function machinePins(
+  base: ReturnType<typeof perMachineBase>,
+  view: ServiceView,
+  snapshot: ClusterSnapshot,
+  settings: ReturnType<typeof resolveSettings>,
+  notes: string[],
+): Map<number, Pin> {
+  const pins = assignPins(base, view, snapshot.units, snapshot.machines ?? []);
+  if (pins.size === 0)
+    throw new InvalidSpecError([
+      {
+        field: 'perMachine',
+        kind: 'invalid',
+        message: snapshot.machines
+          ? "perMachine: no live machine satisfies the unit's requirements, so there is nothing to run it on"
+          : 'perMachine: the snapshot has no machines (observe them: observeCluster reads /machines by default)',
+      },
+    ]);
+  settings.maxSurge = 0;
+  settings.maxUnavailable = Math.min(settings.maxUnavailable, 1);
+  settings.machineAware = true;
+  notes.push(
+    `per machine: Global=true rolled as ${pins.size} instance(s), one per machine, each pinned with MachineID=; one machine at a time (${pins.size - settings.maxUnavailable} of ${pins.size} serving)`,
+  );
+  return pins;
 }

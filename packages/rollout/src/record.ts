@@ -4,7 +4,8 @@
  *
  *   [Unit]        Description=fs rollout record for S (do not start)
  *   [X-Fs-Record] Status, Updated, Owner, TargetHash, TargetCount, PreviousHash, PreviousCount,
- *                 PreviousOption={"section":…,"name":…,"value":…}  (one per option, in order)
+ *                 PreviousOption={"section":…,"name":…,"value":…}  (one per option, in order),
+ *                 TargetOption=… (the same, for a canary: what `promoteService` rolls out)
  */
 
 import type { FleetApi, Unit, UnitOption } from '@fleet-service/fleet-client';
@@ -31,11 +32,14 @@ export function recordToOptions(service: string, record: RolloutRecord): UnitOpt
     for (const opt of record.previous.options)
       out.push(o('PreviousOption', JSON.stringify([opt.section, opt.name, opt.value])));
   }
+  for (const opt of record.target.options ?? [])
+    out.push(o('TargetOption', JSON.stringify([opt.section, opt.name, opt.value])));
   return out;
 }
 
 const STATUSES = new Set<RolloutRecord['status']>([
   'in-progress',
+  'canary',
   'succeeded',
   'paused',
   'aborted',
@@ -71,21 +75,31 @@ export function parseRecord(unit: Unit | undefined): RolloutRecord | undefined {
   };
   const owner = get('Owner');
   if (owner) record.owner = owner;
+  const targetOptions = optionsNamed(unit.options, 'TargetOption');
+  if (!targetOptions) return undefined;
+  if (targetOptions.length > 0) record.target.options = targetOptions;
   const previousHash = get('PreviousHash');
   if (previousHash) {
-    const options: UnitOption[] = [];
-    for (const x of unit.options) {
-      if (x.section !== RECORD_SECTION || x.name !== 'PreviousOption') continue;
-      try {
-        const [section, name, value] = JSON.parse(x.value) as [string, string, string];
-        options.push({ section, name, value });
-      } catch {
-        return undefined;
-      }
-    }
+    const options = optionsNamed(unit.options, 'PreviousOption');
+    if (!options) return undefined;
     record.previous = { hash: previousHash, count: Number(get('PreviousCount') ?? 0), options };
   }
   return record;
+}
+
+/** The unit options kept as `name=` lines of the record; `undefined` when one is damaged. */
+function optionsNamed(lines: readonly UnitOption[], name: string): UnitOption[] | undefined {
+  const options: UnitOption[] = [];
+  for (const x of lines) {
+    if (x.section !== RECORD_SECTION || x.name !== name) continue;
+    try {
+      const [section, optName, value] = JSON.parse(x.value) as [string, string, string];
+      options.push({ section, name: optName, value });
+    } catch {
+      return undefined;
+    }
+  }
+  return options;
 }
 
 export async function readRecord(

@@ -20,12 +20,12 @@ export async function reobserve(
   api: FleetApi,
   service: string,
   before: ClusterSnapshot,
-  opts: { signal?: AbortSignal | undefined; clusterUnits: number },
+  opts: { signal?: AbortSignal | undefined; clusterUnits: number; machines?: boolean },
 ): Promise<ClusterSnapshot> {
   const { signal } = opts;
   const record = await readRecord(api, service, signal);
   if (before.lock || !sameRecord(record, before.record))
-    return observeCluster(api, service, { ...(signal ? { signal } : {}), machines: false });
+    return observeCluster(api, service, { ...(signal ? { signal } : {}), machines: opts.machines ?? false });
   const scheduled = before.units.filter((u) => !parseUnitName(u.name).isTemplate);
   // the first look's unrelated units may have entries too: price the listing from the cluster's size
   const launched = Math.max(launchedIn(before.units), opts.clusterUnits);

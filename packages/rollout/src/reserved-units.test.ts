@@ -37,6 +37,27 @@ describe('reserved units', () => {
     expect(parseRecord({ name: 'x', options: [] })).toBeUndefined();
   });
 
+  it('a canary record keeps the contents it tried (TargetOption), for promote', () => {
+    const record: RolloutRecord = {
+      status: 'canary',
+      updated: 7,
+      target: {
+        hash: 'c'.repeat(40),
+        count: 3,
+        options: [{ section: 'Service', name: 'Environment', value: 'VERSION=2 "quoted"' }],
+      },
+      previous: {
+        hash: 'a'.repeat(40),
+        count: 3,
+        options: [{ section: 'Service', name: 'ExecStart', value: '/bin/web' }],
+      },
+    };
+    const unit: Unit = { name: recordUnitName('web'), options: recordToOptions('web', record) };
+    expect(parseRecord(unit)).toEqual(record);
+    const damaged = unit.options!.map((o) => (o.name === 'TargetOption' ? { ...o, value: '[not json' } : o));
+    expect(parseRecord({ ...unit, options: damaged })).toBeUndefined();
+  });
+
   it('a lock survives the round trip', () => {
     const info = { owner: 'bob', host: 'h', pid: 7, start: 1, expiry: 2, token: 't' };
     expect(parseLock({ name: lockUnitName('web'), options: lockToOptions('web', info) })).toEqual(info);

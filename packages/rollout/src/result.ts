@@ -6,6 +6,7 @@ import type { Plan, PlanStep } from './plan.js';
 export type RolloutOutcome =
   | 'succeeded'
   | 'unchanged'
+  | 'canary'
   | 'rolled-back'
   | 'rollback-failed'
   | 'paused'
@@ -54,6 +55,8 @@ export interface RolloutResult {
   error?: ResultError;
   /** Only for `rollback-failed`: why the rollback failed. */
   rollbackError?: ResultError;
+  /** Outcome `canary`: the canary instances now running the new contents beside the others. */
+  canaries?: string[];
 }
 
 /** The JSON form of an error. */

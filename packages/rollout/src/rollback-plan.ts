@@ -8,6 +8,8 @@
  * restarting them would only cost capacity). The lock is not part of a plan: the rollback runs
  * under the lock the failed rollout holds.
  */
+
+import { markHooks } from './hook-marks.js';
 import type { Plan } from './plan.js';
 import { planRollout } from './planner.js';
 import type { ClusterSnapshot } from './snapshot.js';
@@ -23,9 +25,11 @@ export function planRollback(failed: Plan, snapshot: ClusterSnapshot): Plan {
     });
   }
   const count = previous.count > 0 ? previous.count : failed.count;
+  // settings that are not a spec's: no canary (a rollback removes them), hooks as the failed plan had
+  const { hooks, canary: _canary, canaryAutoPromoteMs: _auto, ...strategy } = s;
   const plan = planRollout(
     {
-      ...s,
+      ...strategy,
       service: failed.service,
       unitFile: previous.options,
       count,
@@ -34,5 +38,10 @@ export function planRollback(failed: Plan, snapshot: ClusterSnapshot): Plan {
     },
     snapshot,
   );
-  return { ...plan, notes: [`rollback to ${previous.hash.slice(0, 7)}`, ...plan.notes] };
+  markHooks(plan.steps, hooks);
+  return {
+    ...plan,
+    settings: { ...plan.settings, hooks },
+    notes: [`rollback to ${previous.hash.slice(0, 7)}`, ...plan.notes],
+  };
 }

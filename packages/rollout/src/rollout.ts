@@ -6,25 +6,32 @@
  * rollbackService: roll the recorded previous contents out again, the same way.
  */
 import { randomUUID } from 'node:crypto';
-import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-client';
+import { type Clock, type FleetApi, systemClock, type UnitOption } from '@fleet-service/fleet-client';
 import {
   type ClusterObservation,
   launchedIn,
   observeClusterState,
   snapshotOf,
 } from './cluster-observation.js';
-import { InvalidSpecError, NoRecordError, NoSuchServiceError, UnsupportedUnitError } from './errors.js';
+import {
+  InvalidSpecError,
+  NoCanaryError,
+  NoRecordError,
+  NoSuchServiceError,
+  UnsupportedUnitError,
+} from './errors.js';
 import { type EventListener, emit, tagEvents } from './events.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { observeUnits } from './observe.js';
+import { isPinnedService, keepPerMachine } from './per-machine.js';
 import type { Plan } from './plan.js';
 import { planRollout } from './planner.js';
 import { reobserve } from './reobserve.js';
 import { emptyResult, type RolloutResult } from './result.js';
 import { failBeforeRun, type RunPlanDeps, recordToComplete, runPlan } from './run-plan.js';
-import type { ClusterSnapshot } from './snapshot.js';
+import type { ClusterSnapshot, RolloutRecord } from './snapshot.js';
 import type { LockOptions, RolloutSpec } from './spec.js';
-import { outageProblems, validateSpec } from './validate-spec.js';
+import { isGlobalUnitFile, outageProblems, validateSpec } from './validate-spec.js';
 
 export interface RolloutDeps extends Omit<RunPlanDeps, 'lock' | 'startedAt'> {
   /** Shown in the lock (the library reads nothing from the process: the CLI passes os.hostname()). @default 'unknown' */
@@ -95,8 +102,13 @@ export function lockService(
  * Roll `spec` out. Resolves with the result when every instance runs the new contents; rejects with
  * a RolloutError (or a FleetError) otherwise — after the `done` event — with `error.result` attached.
  */
-export async function rollout(spec: RolloutSpec, deps: RolloutDeps): Promise<RolloutResult> {
-  assertValidSpec(spec);
+export async function rollout(given: RolloutSpec, deps: RolloutDeps): Promise<RolloutResult> {
+  // hooks given on the deps count as the spec's (the plan marks where they run)
+  const hooks = given.hooks ?? deps.hooks;
+  let spec: RolloutSpec = hooks ? { ...given, hooks } : given;
+  // Global=true without perMachine: allowed only for a service already pinned per machine (seen below)
+  const global = isGlobalUnitFile(spec.unitFile) && spec.perMachine === undefined;
+  assertValidSpec(global ? { ...spec, perMachine: true } : spec);
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
   const rolloutId = deps.rolloutId ?? randomUUID();
@@ -110,6 +122,7 @@ export async function rollout(spec: RolloutSpec, deps: RolloutDeps): Promise<Rol
       rolloutId,
       startedAt: started,
       ...(healthChecks ? { healthChecks } : {}),
+      ...(hooks ? { hooks } : {}),
       ...extra,
     });
   let lock: LockHandle | undefined;
@@ -119,8 +132,17 @@ export async function rollout(spec: RolloutSpec, deps: RolloutDeps): Promise<Rol
   try {
     // observe and plan without the lock: a rerun with nothing to do writes nothing
     // no /machines: planning does not use them (health checks look machines up when they run)
-    first = await observeClusterState(deps.api, { ...signal, services: [spec.service], machines: false });
+    // (per machine: the machines too, to pin one instance to each)
+    first = await observeClusterState(deps.api, {
+      ...signal,
+      services: [spec.service],
+      machines: spec.perMachine === true || global,
+    });
     snapshot = snapshotOf(first, spec.service);
+    if (global) {
+      spec = keepPerMachine(spec, snapshot);
+      assertValidSpec(spec); // not pinned yet: the refusal says what perMachine would do
+    }
     plan = planRollout(spec, snapshot);
     assertNoOutage(spec, plan.count);
   } catch (caught) {
@@ -149,6 +171,7 @@ export async function rollout(spec: RolloutSpec, deps: RolloutDeps): Promise<Rol
     snapshot = await reobserve(deps.api, spec.service, snapshot, {
       signal: deps.signal,
       clusterUnits: first.units.length,
+      machines: spec.perMachine === true,
     });
     plan = planRollout(spec, snapshot);
     assertNoOutage(spec, plan.count);
@@ -165,27 +188,57 @@ export async function rollout(spec: RolloutSpec, deps: RolloutDeps): Promise<Rol
   return run(plan, { lock, record: snapshot.record ?? null, clusterUnits });
 }
 
+/** What `rollbackService` and `promoteService` take: the deps, and strategy settings for the rollout. */
+export type RecordedRolloutDeps = RolloutDeps & { spec?: Partial<RolloutSpec> };
+
 /**
- * `fs rollback S`: roll the previous contents kept in the record back out, with the spec's strategy
- * (count defaults to the previous count). Rolling back twice returns to where you started.
- * NoSuchServiceError when S has no units; NoRecordError when no previous contents are recorded.
+ * Roll out contents kept in the service's record: observe its units (NoSuchServiceError when it
+ * has none), let `pick` choose the contents and count from the record (or throw), then `rollout`
+ * with the caller's strategy — never as a canary: these contents were already tried.
  */
-export async function rollbackService(
+async function rolloutRecorded(
   service: string,
-  deps: RolloutDeps & { spec?: Partial<RolloutSpec> },
+  deps: RecordedRolloutDeps,
+  pick: (record: RolloutRecord | undefined) => { unitFile: UnitOption[]; count: number },
 ): Promise<RolloutResult> {
   const snapshot = await observeUnits(deps.api, service, deps.signal);
   if (snapshot.units.length === 0) throw new NoSuchServiceError(service);
-  const record = snapshot.record;
-  if (!record?.previous || record.previous.options.length === 0) throw new NoRecordError(service);
+  const { unitFile, count } = pick(snapshot.record);
   const { spec: partial, ...rest } = deps;
+  const { canary: _c, canaryAutoPromoteMs: _a, ...strategy } = partial ?? {};
+  // a service rolled per machine stays pinned (its recorded contents are the template's, unpinned)
+  const perMachine = partial?.perMachine ?? isPinnedService(snapshot);
   return rollout(
-    {
-      ...partial,
-      service,
-      unitFile: record.previous.options,
-      count: partial?.count ?? (record.previous.count > 0 ? record.previous.count : record.target.count),
-    },
+    { ...strategy, service, unitFile, ...(perMachine ? { perMachine } : { count: partial?.count ?? count }) },
     rest,
   );
+}
+
+/**
+ * `fs rollback S`: roll the previous contents kept in the record back out, with the spec's strategy
+ * (count defaults to the previous count). Rolling back twice returns to where you started. After a
+ * canary (record status `canary`) that destroys the canaries and leaves the old instances alone.
+ * NoSuchServiceError when S has no units; NoRecordError when no previous contents are recorded.
+ */
+export function rollbackService(service: string, deps: RecordedRolloutDeps): Promise<RolloutResult> {
+  return rolloutRecorded(service, deps, (record) => {
+    if (!record?.previous || record.previous.options.length === 0) throw new NoRecordError(service);
+    const count = record.previous.count > 0 ? record.previous.count : record.target.count;
+    return { unitFile: record.previous.options, count };
+  });
+}
+
+/**
+ * `fs promote S`: roll out the contents a canary run left on its canaries (kept in the record) to
+ * every instance, the same way as `rollout` — the canary indexes are removed last, once the new
+ * contents run everywhere. NoSuchServiceError when S has no units; NoCanaryError when the last
+ * rollout did not stop with outcome `canary`.
+ */
+export function promoteService(service: string, deps: RecordedRolloutDeps): Promise<RolloutResult> {
+  return rolloutRecorded(service, deps, (record) => {
+    const options = record?.target.options;
+    if (record?.status !== 'canary' || !options || options.length === 0)
+      throw new NoCanaryError(service, record?.status);
+    return { unitFile: options, count: record.target.count };
+  });
 }

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-client';
 import {
   DriftError,
+  HookFailedError,
   LockLostError,
   messageOf,
   PausedError,
@@ -42,7 +43,7 @@ import {
 } from './result.js';
 import { planRollback } from './rollback-plan.js';
 import type { RolloutRecord } from './snapshot.js';
-import type { HealthCheck } from './spec.js';
+import type { HealthCheck, Hooks } from './spec.js';
 
 export interface RunPlanDeps {
   api: FleetApi;
@@ -64,11 +65,14 @@ export interface RunPlanDeps {
   record?: RolloutRecord | null;
   /** Units in the whole cluster when it was observed (`observation.units.length`): lets the capacity gate price a `/state` listing. @default unknown */
   clusterUnits?: number;
+  /** Lifecycle hooks (functions are not data, so not in the plan; the plan's steps say where they run). @default none */
+  hooks?: Hooks;
 }
 
 const STATUS_OF: Record<RolloutResult['outcome'], RolloutRecord['status']> = {
   succeeded: 'succeeded',
   unchanged: 'succeeded',
+  canary: 'canary',
   'rolled-back': 'rolled-back',
   'rollback-failed': 'rollback-failed',
   paused: 'paused',
@@ -107,6 +111,7 @@ export async function runPlan(plan: Plan, deps: RunPlanDeps): Promise<RolloutRes
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(run.onEvent ? { onEvent: run.onEvent } : {}),
       ...(deps.healthChecks ? { healthChecks: deps.healthChecks } : {}),
+      ...(deps.hooks ? { hooks: deps.hooks } : {}),
       ...(deps.lock ? { lock: deps.lock } : {}),
       ...(deps.clusterUnits !== undefined ? { clusterUnits: deps.clusterUnits } : {}),
     });
@@ -198,7 +203,12 @@ async function recordStart({ plan, deps, clock }: Run): Promise<RolloutRecord | 
     status: 'in-progress',
     updated: clock.now(),
     ...(deps.lock ? { owner: deps.lock.info.owner } : {}),
-    target: { hash: plan.newHash, count: plan.count },
+    target: {
+      hash: plan.newHash,
+      count: plan.count,
+      // a canary keeps what it tries, so `promoteService` can roll it out later
+      ...(plan.canary ? { options: plan.unitFile } : {}),
+    },
     ...(plan.previous ? { previous: plan.previous } : {}),
   };
   await writeRecord(deps.api, plan.service, record);
@@ -212,6 +222,7 @@ export function recordToComplete(record: RolloutRecord | undefined, hash: string
     hash !== '' &&
     record.target.hash === hash &&
     record.status !== 'succeeded' &&
+    record.status !== 'canary' &&
     record.status !== 'rolled-back' &&
     record.status !== 'rollback-failed'
   );
@@ -226,6 +237,10 @@ async function recordEnd({ plan, deps, clock }: Run, record: RolloutRecord, resu
 /** Apply the failure policy to how the steps ran: the result, or a throw with the result attached. */
 async function settle(run: Run, steps: StepsRun): Promise<RolloutResult> {
   const { plan, clock, started } = run;
+  if (steps.error === undefined && !steps.aborted && plan.canary && plan.canary.autoPromoteMs === undefined) {
+    emit(run.onEvent, clock.now(), { type: 'canary-ready', units: plan.canary.units });
+    return { ...buildResult(plan, 'canary', steps.completed, started, clock), canaries: plan.canary.units };
+  }
   if (steps.error === undefined && !steps.aborted)
     return buildResult(
       plan,
@@ -240,7 +255,11 @@ async function settle(run: Run, steps: StepsRun): Promise<RolloutResult> {
   }
   const cause = steps.error;
   // someone else is changing the service: neither roll back nor call it paused
-  const foreign = cause instanceof LockLostError || cause instanceof DriftError;
+  // a failed pre-stop hook: nothing was taken down, and the operator's own tooling said no — stop
+  const foreign =
+    cause instanceof LockLostError ||
+    cause instanceof DriftError ||
+    (cause instanceof HookFailedError && cause.hook === 'pre-stop');
   if (plan.settings.onFailure === 'rollback' && !foreign) return rollBack(run, steps, cause);
   if (plan.settings.onFailure === 'pause' && !foreign) {
     const error = new PausedError(plan.service, cause);
@@ -268,7 +287,7 @@ async function rollBack(run: Run, forward: StepsRun, cause: unknown): Promise<ne
   try {
     const snapshot = await observeCluster(deps.api, plan.service, {
       ...(deps.lock ? { signal: deps.lock.signal } : {}),
-      machines: false,
+      machines: plan.settings.perMachine === true, // per machine: the pins need the machines
     });
     back = planRollback(plan, snapshot);
     const onEvent = tagEvents(deps.onEvent, {
@@ -281,6 +300,7 @@ async function rollBack(run: Run, forward: StepsRun, cause: unknown): Promise<ne
       clock,
       ...(onEvent ? { onEvent } : {}),
       ...(deps.healthChecks ? { healthChecks: deps.healthChecks } : {}),
+      ...(deps.hooks ? { hooks: deps.hooks } : {}),
       ...(deps.lock ? { lock: deps.lock } : {}),
     });
     failure = backward.error;

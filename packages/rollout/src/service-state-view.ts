@@ -112,6 +112,11 @@ export class ServiceStateView {
     this.#remember(unit, states.some(runs), on?.machineID);
   }
 
+  /** The machine `unit` was last seen on (or planned on). */
+  machineOf(unit: string): string | undefined {
+    return this.#machineOf.get(unit);
+  }
+
   /** `unit` goes down (taken down by this rollout) or comes back (its step saw it running). */
   markDown(unit: string): void {
     if (this.down.has(unit)) return;

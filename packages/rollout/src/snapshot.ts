@@ -20,12 +20,20 @@ export interface RolloutRecord {
   /** Contents before the rollout started (the template's, else the most common instance's). */
   previous?: { hash: string; options: UnitOption[]; count: number };
   /** Contents being rolled out (also after a rollback: what was rolled out and then back). */
-  target: { hash: string; count: number };
+  target: { hash: string; count: number; options?: UnitOption[] };
   /**
    * How the rollout ended. `rolled-back`: the service runs `previous` again (see `rolledTo`);
    * `rollback-failed`: the automatic rollback failed too, the service may run a mix of both.
    */
-  status: 'in-progress' | 'succeeded' | 'paused' | 'aborted' | 'failed' | 'rolled-back' | 'rollback-failed';
+  status:
+    | 'in-progress'
+    | 'canary'
+    | 'succeeded'
+    | 'paused'
+    | 'aborted'
+    | 'failed'
+    | 'rolled-back'
+    | 'rollback-failed';
   /** Clock ms of the last write. */
   updated: number;
   owner?: string;

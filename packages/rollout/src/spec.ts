@@ -84,6 +84,43 @@ export type HealthCheck =
       check: (ctx: HealthCheckContext) => Promise<boolean>;
     };
 
+/** What a lifecycle hook is told about the instance (README "Hooks"). */
+export interface HookContext {
+  /** `S@3.service` */
+  unit: string;
+  index: number;
+  /** The machine the instance is (or was, for pre-stop) on; absent when fleet has not scheduled it. */
+  machineID?: string;
+  /** The machine's primaryIP, when known. */
+  ip?: string;
+  /** Cancelled when the hook's timeout passes (or the lock is lost). */
+  signal: AbortSignal;
+}
+
+/** A lifecycle hook: resolve when done; a rejection (or the timeout) fails it. */
+export type LifecycleHook = (ctx: HookContext) => Promise<void>;
+
+/**
+ * Lifecycle hooks. `preStop` runs before a running instance is taken down (replaced, destroyed):
+ * e.g. drain it from a load balancer; when it fails, nothing is taken down and the rollout stops
+ * (no failure policy: nothing was changed on that instance). `postStart` runs once an instance is
+ * healthy with the new contents: e.g. register it; its failure is an instance failure (the failure
+ * policy, and the failure budget, apply).
+ */
+export interface Hooks {
+  preStop?: LifecycleHook;
+  postStart?: LifecycleHook;
+  /** Per run of a hook. @default 30_000 */
+  timeoutMs?: number;
+}
+
+/** Which hooks run (the plan says where; the functions themselves are not data). */
+export interface HookSettings {
+  preStop: boolean;
+  postStart: boolean;
+  timeoutMs: number;
+}
+
 /** The lock a rollout holds on its service (a unit in the cluster, see README "Lock"). */
 export interface LockOptions {
   /** Who holds it, shown to others (e.g. `user@host`, given by the caller). @default 'fs' */
@@ -160,6 +197,30 @@ export interface RolloutSpec {
   healthChecks?: HealthCheck[];
   /** Lock settings. */
   lock?: LockOptions;
+  /**
+   * Canary: start this many instances of the new contents as extra indexes beside the N serving
+   * ones (capacity never drops), wait until they are healthy, and stop with outcome `canary`;
+   * `promoteService` rolls the rest out, `rollbackService` destroys the canaries. Ignored (with a
+   * note) when nothing would be replaced. @default 0 (no canary)
+   */
+  canary?: number;
+  /** With `canary`: promote by itself once the canaries stayed healthy this long. @default none (wait for promote) */
+  canaryAutoPromoteMs?: number;
+  /** Pause between two batches that replace or remove instances. @default 0 */
+  batchDelayMs?: number;
+  /**
+   * Instance failures tolerated before the failure policy applies: a number, or a ratio of the
+   * instances the plan starts (`0.2` = 20 %, rounded down). A failed instance within the budget is
+   * destroyed and created again, so fleet can schedule it elsewhere. @default 0
+   */
+  maxFailures?: number;
+  /** Lifecycle hooks (functions: also accepted on the deps). */
+  hooks?: Hooks;
+  /**
+   * Roll a `Global=true` unit machine by machine: one instance per machine, `S@<n>`, each pinned
+   * with `MachineID=` (the plan's `perMachine` lists the pairs). @default false (Global=true is refused)
+   */
+  perMachine?: boolean;
 }
 
 /** One problem with a spec; `field` is a dotted path into the spec. */
@@ -185,6 +246,15 @@ export interface ResolvedSettings {
   onFailure: FailurePolicy;
   force: boolean;
   maxParallel: number;
+  /** Canary instances (0: none). */
+  canary: number;
+  /** Auto-promote after this long; absent: wait for promote. */
+  canaryAutoPromoteMs?: number;
+  batchDelayMs: number;
+  /** Resolved to a count: instance failures tolerated before the failure policy applies. */
+  maxFailures: number;
+  hooks: HookSettings;
+  perMachine: boolean;
 }
 
 /** The defaults, in one place. */
@@ -204,6 +274,7 @@ export const DEFAULTS = Object.freeze({
   lockTtlMs: 60_000,
   lockSettleMs: 1_000,
   healthCheckTimeoutMs: 2_000,
+  hookTimeoutMs: 30_000,
 });
 
 /**
@@ -268,7 +339,23 @@ export function resolveSettings(spec: RolloutSpec): ResolvedSettings {
     onFailure: spec.onFailure ?? DEFAULTS.onFailure,
     force: spec.force ?? DEFAULTS.force,
     maxParallel: spec.maxParallel ?? DEFAULTS.maxParallel,
+    canary: spec.canary ?? 0,
+    ...(spec.canaryAutoPromoteMs !== undefined ? { canaryAutoPromoteMs: spec.canaryAutoPromoteMs } : {}),
+    batchDelayMs: spec.batchDelayMs ?? 0,
+    maxFailures: failureBudget(spec.maxFailures, spec.count ?? DEFAULTS.count),
+    hooks: {
+      preStop: spec.hooks?.preStop !== undefined,
+      postStart: spec.hooks?.postStart !== undefined,
+      timeoutMs: spec.hooks?.timeoutMs ?? DEFAULTS.hookTimeoutMs,
+    },
+    perMachine: spec.perMachine ?? false,
   };
+}
+
+/** `maxFailures` as a count: a ratio (< 1) of `count`, rounded down; a number as given. */
+export function failureBudget(maxFailures: number | undefined, count: number): number {
+  if (maxFailures === undefined || maxFailures <= 0) return 0;
+  return maxFailures < 1 ? Math.floor(maxFailures * count) : Math.floor(maxFailures);
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -31,6 +31,8 @@ export interface InstanceStatus {
   systemd?: { load?: string; active?: string; sub?: string; hash?: string };
   /** launched + active on its machine with its own hash. */
   running: boolean;
+  /** A canary: the last rollout stopped with outcome `canary` and this instance runs what it tried. */
+  canary?: boolean;
 }
 
 export interface ServiceStatus {
@@ -45,6 +47,8 @@ export interface ServiceStatus {
    * an automatic rollback, the previous contents it rolled back TO (not the failed version).
    */
   lastRollout?: { status: RolloutRecord['status']; hash: string; count: number };
+  /** While a canary waits for promote (record status `canary`): the canary instances. */
+  canaries?: string[];
   serverVersion?: string;
 }
 
@@ -106,6 +110,14 @@ export async function describeService(
   if (snap.record) {
     out.record = snap.record;
     out.lastRollout = { status: snap.record.status, ...rolledTo(snap.record) };
+    const record = snap.record;
+    if (record.status === 'canary') {
+      const canaries = units.filter(
+        (u) => u.role === 'instance' && (u.index ?? 0) > record.target.count && u.hash === record.target.hash,
+      );
+      for (const u of canaries) u.canary = true;
+      out.canaries = canaries.map((u) => u.name);
+    }
   }
   if (snap.serverVersion) out.serverVersion = snap.serverVersion;
   return out;

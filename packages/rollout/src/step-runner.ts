@@ -5,17 +5,24 @@
  */
 
 import type { Unit } from '@fleet-service/fleet-client';
+import { watchCanaries } from './canary-watch.js';
 import type { CapacityGate } from './capacity-gate.js';
 import { createConfirmed } from './confirmed-write.js';
 import { DriftError } from './errors.js';
 import { unitHash } from './fleet-helpers.js';
+import { bringsUp, takesDown } from './hook-marks.js';
+import { runHook } from './hooks.js';
 import { nudgeWhileIdle } from './nudge.js';
+import { pinnedOptions } from './per-machine.js';
 import type { Plan, PlanStep } from './plan.js';
 import { supportsContentReplace } from './server-version.js';
+import type { Hooks } from './spec.js';
 import { type WatchContext, waitGone, waitRunning, waitStopped } from './unit-watch.js';
 
 export interface StepContext extends WatchContext {
   plan: Plan;
+  /** Lifecycle hooks (functions: not part of the plan). */
+  hooks?: Hooks;
   /** Checked before every take-down of an instance (see capacity-gate.ts); none: no check. */
   gate?: CapacityGate;
 }
@@ -39,26 +46,45 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
       step,
     });
   };
+  // per machine, an instance's contents are the plan's pinned to its machine (per-machine.ts)
+  const options = step.pinnedTo ? pinnedOptions(plan.unitFile, step.pinnedTo) : plan.unitFile;
+  const newHash = step.role === 'template' ? plan.newHash : (step.toHash ?? plan.newHash);
   const create = (desiredState = step.desiredState ?? 'launched') =>
-    createConfirmed(api, { name: step.unit, options: plan.unitFile, desiredState }, { signal: ctx.signal });
+    createConfirmed(api, { name: step.unit, options, desiredState }, { signal: ctx.signal });
   const ensureDesired = async (u: Unit) => {
     const want = step.desiredState ?? 'launched';
     if (u.desiredState !== want) await api.setUnitTargetState(step.unit, want, { signal: ctx.signal });
   };
+  const target = (machineID: string | undefined) => ({
+    unit: step.unit,
+    index: step.index ?? 0,
+    ...(machineID ? { machineID } : {}),
+  });
   const running = async () => {
-    await waitRunning(ctx, {
+    const { machineID } = await waitRunning(ctx, {
       unit: step.unit,
       index: step.index ?? 0,
-      hash: plan.newHash,
-      options: plan.unitFile,
+      hash: newHash,
+      options,
     });
     ctx.gate?.restored(step.unit);
+    // healthy with the new contents: e.g. register it with the load balancer
+    if (bringsUp(step)) await runHook(ctx, 'post-start', target(machineID));
   };
-  /** Capacity first: wait until taking this unit down keeps the guarantee (fresh /state reads). */
-  const takeDown = async () => {
-    await ctx.gate?.takeDown(step.unit);
+  /**
+   * Capacity first: wait until taking this unit down keeps the guarantee (fresh /state reads);
+   * then the pre-stop hook (e.g. drain it). A failing hook leaves the unit as it was.
+   */
+  const takeDown = async (u: Unit | undefined, gated = true) => {
+    if (gated) await ctx.gate?.takeDown(step.unit);
+    try {
+      await runHook(ctx, 'pre-stop', target(u?.machineID));
+    } catch (error) {
+      if (gated) ctx.gate?.restored(step.unit);
+      throw error;
+    }
   };
-  const isUnitOfService = step.role === 'instance' || step.role === 'surge';
+  const isUnitOfService = step.role === 'instance' || step.role === 'surge' || step.role === 'canary';
 
   switch (step.action) {
     case 'create': {
@@ -95,7 +121,7 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
       }
       if (current !== step.fromHash) drift(u, `contents ${short(step.fromHash)}`);
       if (step.mode === 'in-place') {
-        await takeDown();
+        await takeDown(u);
         if (step.toHash === step.fromHash) {
           // forced with identical contents: PUT would be a no-op (204), so restart via stop + start
           await api.setUnitTargetState(step.unit, 'loaded', { signal: ctx.signal });
@@ -111,7 +137,7 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
           }
         }
       } else {
-        await takeDown();
+        await takeDown(u);
         await api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true });
         await waitGone(ctx, step.unit);
         const again = await read();
@@ -129,12 +155,16 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
       await running();
       return { skipped: false };
     }
+    case 'watch':
+      await watchCanaries(ctx, step);
+      return { skipped: false };
     case 'destroy': {
       const u = await read();
       if (!u) return { skipped: true };
       if (step.fromHash !== undefined && hashOf(u) !== step.fromHash)
         drift(u, `contents ${short(step.fromHash)}`);
-      if (step.role === 'extra' || step.role === 'surge') await takeDown();
+      const gated = step.role === 'extra' || step.role === 'surge' || step.role === 'canary';
+      if (takesDown(step)) await takeDown(u, gated);
       await api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true });
       await waitGone(ctx, step.unit);
       return { skipped: false };

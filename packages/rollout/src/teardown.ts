@@ -30,6 +30,7 @@ export function teardownPlan(
       unchanged: 0,
       remove: steps.length,
       surge: 0,
+      canary: 0,
       templateChanged: false,
       batches: steps.at(-1)?.batch ?? 0,
     },

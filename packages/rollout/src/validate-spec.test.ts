@@ -7,6 +7,48 @@ const unitFile: UnitOption[] = [{ section: 'Service', name: 'ExecStart', value: 
 const ok: RolloutSpec = { service: 'web', unitFile };
 const fields = (spec: RolloutSpec) => validateSpec(spec).map((p) => p.field);
 
+describe('validateSpec: canary, hooks, pacing, budgets, per machine', () => {
+  it('accepts them, and refuses bad values and bad combinations by field', () => {
+    expect(
+      validateSpec({
+        ...ok,
+        canary: 2,
+        canaryAutoPromoteMs: 60_000,
+        batchDelayMs: 1_000,
+        maxFailures: 0.2,
+        hooks: { preStop: async () => {}, postStart: async () => {}, timeoutMs: 5_000 },
+      }),
+    ).toEqual([]);
+    expect(fields({ ...ok, canary: -1 })).toEqual(['canary']);
+    expect(fields({ ...ok, canaryAutoPromoteMs: 1_000 })).toEqual(['canaryAutoPromoteMs']);
+    expect(fields({ ...ok, batchDelayMs: -5 })).toEqual(['batchDelayMs']);
+    expect(fields({ ...ok, maxFailures: 1.5 })).toEqual(['maxFailures']);
+    expect(fields({ ...ok, hooks: { preStop: 'drain' as never, timeoutMs: 0 } })).toEqual([
+      'hooks.preStop',
+      'hooks.timeoutMs',
+    ]);
+    expect(fields({ ...ok, perMachine: true, count: 3, maxSurge: 1, canary: 1 })).toEqual([
+      'count',
+      'maxSurge',
+      'canary',
+    ]);
+  });
+
+  it('Global=true: unsupported without perMachine, accepted with it', () => {
+    const global: UnitOption[] = [...unitFile, { section: 'X-Fleet', name: 'Global', value: 'true' }];
+    expect(validateSpec({ ...ok, unitFile: global })).toMatchObject([
+      { field: 'unitFile', kind: 'unsupported', message: expect.stringMatching(/perMachine/) },
+    ]);
+    expect(validateSpec({ ...ok, unitFile: global, perMachine: true })).toEqual([]);
+  });
+
+  it('a failure budget ratio is of the count, rounded down', () => {
+    expect(resolveSettings({ ...ok, count: 10, maxFailures: 0.25 }).maxFailures).toBe(2);
+    expect(resolveSettings({ ...ok, count: 10, maxFailures: 3 }).maxFailures).toBe(3);
+    expect(resolveSettings({ ...ok }).maxFailures).toBe(0);
+  });
+});
+
 describe('validateSpec', () => {
   it('accepts a minimal spec', () => {
     expect(validateSpec(ok)).toEqual([]);

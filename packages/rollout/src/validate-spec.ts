@@ -39,10 +39,10 @@ export function validateSpec(spec: RolloutSpec): SpecProblem[] {
   } else {
     for (const p of validateUnitOptions(spec.unitFile))
       add(`unitFile${p.index === undefined ? '' : `[${p.index}]`}`, p.message);
-    if (isGlobalUnitFile(spec.unitFile)) {
+    if (isGlobalUnitFile(spec.unitFile) && !spec.perMachine) {
       add(
         'unitFile',
-        'Global=true units are not supported by fs rolling updates (they run on every machine; use fleetctl)',
+        'Global=true units are not rolled as they are (fleet replaces them on every machine at once); perMachine (fs create --per-machine) rolls them machine by machine: one instance per machine, pinned with MachineID=, all machines but one serving',
         'unsupported',
       );
     }
@@ -67,6 +67,36 @@ export function validateSpec(spec: RolloutSpec): SpecProblem[] {
   int('maxUnavailable', spec.maxUnavailable, 0);
   int('maxSurge', spec.maxSurge, 0);
   int('maxParallel', spec.maxParallel, 1);
+  int('canary', spec.canary, 0);
+  positiveMs('canaryAutoPromoteMs', spec.canaryAutoPromoteMs, 0);
+  if (spec.canaryAutoPromoteMs !== undefined && !(spec.canary !== undefined && spec.canary > 0))
+    add('canaryAutoPromoteMs', 'canaryAutoPromoteMs needs canary ≥ 1');
+  positiveMs('batchDelayMs', spec.batchDelayMs, 0);
+  if (
+    spec.maxFailures !== undefined &&
+    (typeof spec.maxFailures !== 'number' ||
+      !Number.isFinite(spec.maxFailures) ||
+      spec.maxFailures < 0 ||
+      (spec.maxFailures >= 1 && !Number.isInteger(spec.maxFailures)))
+  )
+    add(
+      'maxFailures',
+      `maxFailures must be an integer ≥ 0 or a ratio below 1, got ${JSON.stringify(spec.maxFailures)}`,
+    );
+  if (spec.hooks?.preStop !== undefined && typeof spec.hooks.preStop !== 'function')
+    add('hooks.preStop', 'hooks.preStop must be an async function (ctx) => void');
+  if (spec.hooks?.postStart !== undefined && typeof spec.hooks.postStart !== 'function')
+    add('hooks.postStart', 'hooks.postStart must be an async function (ctx) => void');
+  if (spec.hooks?.timeoutMs !== undefined) positiveMs('hooks.timeoutMs', spec.hooks.timeoutMs);
+  if (spec.perMachine && spec.count !== undefined)
+    add('count', 'count and perMachine exclude each other: perMachine runs one instance per machine');
+  if (spec.perMachine && spec.maxSurge)
+    add(
+      'maxSurge',
+      'maxSurge and perMachine exclude each other: a spare cannot be pinned to a machine that runs one',
+    );
+  if (spec.perMachine && spec.canary)
+    add('canary', 'canary and perMachine exclude each other: every machine already runs its instance');
   positiveMs('minHealthyMs', spec.minHealthyMs, 0);
   positiveMs('progressDeadlineMs', spec.progressDeadlineMs);
   positiveMs('pollIntervalMs', spec.pollIntervalMs);

@@ -66,3 +66,17 @@ export function parseInteger(text: string, flag: string, min: number, max = 1_00
   if (n < min || n > max) throw new UsageError(`--${flag}: ${n} is out of range (${min} to ${max})`);
   return n;
 }
+
+/** `--max-failures`: a whole number (`2`), a ratio below 1 (`0.2`) or a percentage (`20%`). */
+export function parseFailureBudget(text: string, flag: string): number {
+  const input = text.trim();
+  const pct = /^(\d+(?:\.\d+)?)%$/.exec(input);
+  if (pct) {
+    const n = Number(pct[1]);
+    if (n < 100) return n / 100;
+  } else if (/^\d+$/.test(input)) return Number(input);
+  else if (/^0?\.\d+$/.test(input)) return Number(input);
+  throw new UsageError(`--${flag}: "${text}" is not a number of failures or a ratio`, {
+    hint: 'e.g. 2 (instances), 0.2 or 20% (of --count)',
+  });
+}

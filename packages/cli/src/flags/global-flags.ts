@@ -9,13 +9,15 @@ export function durationFlag(options: {
   bounds?: DurationBounds;
   helpGroup?: string;
   hidden?: boolean;
+  /** The value's name in help. @default 'DURATION' */
+  helpValue?: string;
 }) {
   return Flags.custom<number>({
     summary: options.summary,
     env: options.env,
     helpGroup: options.helpGroup,
     hidden: options.hidden,
-    helpValue: 'DURATION',
+    helpValue: options.helpValue ?? 'DURATION',
     parse: async (input, _ctx, opts) => parseDuration(input, opts.name, options.bounds),
   })();
 }

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { parseInteger } from './duration.js';
+import { parseFailureBudget, parseInteger } from './duration.js';
 import { durationFlag } from './global-flags.js';
 import { healthCmdFlags } from './health-flags.js';
 
@@ -92,6 +92,35 @@ export const strategyFlags = {
     helpValue: 'HOST:PORT',
   }),
   ...healthCmdFlags, // --health-cmd, --health-cmd-timeout
+  'pre-stop': Flags.string({
+    summary:
+      'command run before an instance is taken down (e.g. drain it); failing stops the rollout first; FS_UNIT, FS_INSTANCE_INDEX, FS_MACHINE_IP, … are set',
+    env: 'FS_PRE_STOP',
+    helpValue: 'CMD',
+  }),
+  'post-start': Flags.string({
+    summary:
+      'command run once a new instance is healthy (e.g. register it); failing is an instance failure; environment as --pre-stop',
+    env: 'FS_POST_START',
+    helpValue: 'CMD',
+  }),
+  'hook-timeout': durationFlag({
+    summary: 'time allowed for one run of --pre-stop or --post-start [default: 30s]',
+    env: 'FS_HOOK_TIMEOUT',
+    bounds: { minMs: 10, maxMs: 3_600_000 },
+  }),
+  'batch-delay': durationFlag({
+    summary: 'pause between two batches [default: 0]',
+    env: 'FS_BATCH_DELAY',
+    bounds: { minMs: 0 },
+  }),
+  'max-failures': Flags.custom<number>({
+    summary:
+      'instance failures retried (recreated) before --on-failure applies: N, or a ratio of --count (0.2, 20%) [default: 0]',
+    env: 'FS_MAX_FAILURES',
+    helpValue: 'N|RATIO',
+    parse: async (input, _ctx, opts) => parseFailureBudget(input, opts.name),
+  })(),
   'steal-lock': Flags.boolean({
     summary: 'take over the service lock from another rollout (use only when it is dead)',
     env: 'FS_STEAL_LOCK',
@@ -115,6 +144,21 @@ export const createFlags = {
   force: Flags.boolean({
     summary: 'replace every instance, even those already running the new contents',
     env: 'FS_FORCE',
+  }),
+  canary: intFlag(
+    'start N instances of the new contents beside the serving ones; stop once healthy (exit 10): then fs promote or fs rollback',
+    'FS_CANARY',
+    1,
+  ),
+  'canary-auto-promote': durationFlag({
+    summary: 'with --canary: promote by itself once the canaries stayed healthy this long',
+    env: 'FS_CANARY_AUTO_PROMOTE',
+    bounds: { minMs: 0 },
+    helpValue: 'AFTER', // DURATION would make the name column too wide for help's two-column layout
+  }),
+  'per-machine': Flags.boolean({
+    summary: 'roll a Global=true unit machine by machine: one instance per machine, pinned with MachineID=',
+    env: 'FS_PER_MACHINE',
   }),
   ...strategyFlags,
 };

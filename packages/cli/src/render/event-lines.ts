@@ -78,6 +78,22 @@ export function eventLine(e: RolloutEvent, c: ChalkInstance): string | undefined
       return c.red(
         `the rollback failed too${e.error?.message ? `: ${e.error.message}` : ''} (${e.rolledBack?.length ?? 0} instance(s) back on ${shortHash(e.toHash)})`,
       );
+    case 'canary-ready':
+      return c.cyan(
+        `canary healthy: ${e.units?.join(', ')} — fs promote ${e.service} rolls it out, fs rollback ${e.service} removes it`,
+      );
+    case 'hook-started':
+      return c.dim(`${e.unit}: ${e.hook} hook`);
+    case 'hook-finished':
+      return `${e.unit}: ${e.hook} hook ${c.green('done')}`;
+    case 'hook-failed':
+      return `${e.unit}: ${e.hook} hook ${c.red('failed')}${e.error?.message ? ` — ${e.error.message}` : ''}`;
+    case 'batch-delay':
+      return c.dim(`waiting ${formatDuration(e.delayMs ?? 0)} before batch ${e.batch}`);
+    case 'instance-retried':
+      return c.yellow(
+        `${e.unit}: failed (${e.failures}/${e.budget} of --max-failures), destroyed and created again${e.error?.message ? ` — ${e.error.message}` : ''}`,
+      );
     default:
       return undefined;
   }
@@ -115,7 +131,13 @@ export function outcomeWords(outcome: string): string {
 /** The final summary line: outcome, counts, duration. */
 export function summaryLine(r: SummaryResult, c: ChalkInstance): string {
   const outcome = r.outcome ?? 'done';
-  const mark = isSuccess(outcome) ? c.green('✔') : outcome === 'rolled-back' ? c.yellow('↺') : c.red('✖');
+  const mark = isSuccess(outcome)
+    ? c.green('✔')
+    : outcome === 'rolled-back'
+      ? c.yellow('↺')
+      : outcome === 'canary'
+        ? c.cyan('◐')
+        : c.red('✖');
   const counts = `${r.replaced?.length ?? 0} replaced, ${r.unchanged?.length ?? 0} unchanged, ${
     r.added?.length ?? 0
   } added, ${r.removed?.length ?? 0} removed${r.rolledBack ? `, ${r.rolledBack.length} rolled back` : ''}`;

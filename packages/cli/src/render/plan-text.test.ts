@@ -55,4 +55,59 @@ describe('planText', () => {
     expect(text).not.toContain('Unit contents');
     expect(text).not.toContain('ExecStart');
   });
+
+  it('shows a canary that promotes by itself, the watch step, hooks per step and the batch delay', () => {
+    const text = planText(
+      {
+        service: 'web',
+        newHash: 'bbbbbbbbbb',
+        count: 2,
+        canary: { count: 1, units: ['web@3.service'], autoPromoteMs: 600_000 },
+        settings: {
+          maxUnavailable: 1,
+          maxSurge: 0,
+          batchDelayMs: 30_000,
+          maxFailures: 1,
+          hooks: { preStop: true, postStart: true, timeoutMs: 30_000 },
+        },
+        steps: [
+          {
+            id: 1,
+            batch: 1,
+            action: 'create',
+            unit: 'web@3.service',
+            reason: 'canary',
+            hooks: ['post-start'],
+          },
+          {
+            id: 2,
+            batch: 2,
+            action: 'watch',
+            unit: 'web@3.service',
+            reason: 'canary-watch',
+            durationMs: 600_000,
+            watchUnits: ['web@3.service'],
+          },
+          {
+            id: 3,
+            batch: 3,
+            action: 'replace',
+            unit: 'web@1.service',
+            reason: 'hash-changed',
+            hooks: ['pre-stop', 'post-start'],
+          },
+        ],
+      },
+      plain,
+    );
+    expect(text).toContain('batch-delay 30s, max-failures 1, hooks pre-stop+post-start (timeout 30s)');
+    expect(text).toContain(
+      'canary: web@3.service beside the 2 serving; promoted by itself after 10m healthy',
+    );
+    expect(text).toMatch(/create\s+web@3\.service\s+\(canary\)\s+\[post-start\]/);
+    expect(text).toMatch(
+      /batch 2 \(after 30s\)\n\s+2\. watch\s+web@3\.service healthy for 10m\s+\(canary-watch\)/,
+    );
+    expect(text).toMatch(/replace\s+web@1\.service\s+\(hash-changed\)\s+\[pre-stop, post-start\]/);
+  });
 });

@@ -4,13 +4,38 @@ import { formatDuration } from '../flags/duration.js';
 
 /** The engine's Plan, or the part of it `--dry-run` prints. */
 export type PlanView = Pick<Plan, 'service' | 'newHash' | 'count'> &
-  Partial<Pick<Plan, 'previousHash' | 'unchanged' | 'diff' | 'notes'>> & {
-    steps: ReadonlyArray<Pick<PlanStep, 'id' | 'batch' | 'action' | 'unit' | 'reason'>>;
+  Partial<Pick<Plan, 'previousHash' | 'unchanged' | 'diff' | 'notes' | 'canary' | 'perMachine'>> & {
+    steps: ReadonlyArray<
+      Pick<PlanStep, 'id' | 'batch' | 'action' | 'unit' | 'reason'> &
+        Partial<Pick<PlanStep, 'hooks' | 'durationMs' | 'watchUnits'>>
+    >;
     summary?: Partial<PlanSummary>;
     settings?: Partial<
-      Pick<ResolvedSettings, 'maxUnavailable' | 'maxSurge' | 'replaceMode' | 'onFailure' | 'minHealthyMs'>
+      Pick<
+        ResolvedSettings,
+        | 'maxUnavailable'
+        | 'maxSurge'
+        | 'replaceMode'
+        | 'onFailure'
+        | 'minHealthyMs'
+        | 'batchDelayMs'
+        | 'maxFailures'
+        | 'hooks'
+      >
     >;
   };
+
+/** The strategy settings beyond the basics, as `, name value` parts (only those in use). */
+function extraSettings(st: NonNullable<PlanView['settings']>): string {
+  const parts: string[] = [];
+  if (st.batchDelayMs) parts.push(`batch-delay ${formatDuration(st.batchDelayMs)}`);
+  if (st.maxFailures) parts.push(`max-failures ${st.maxFailures}`);
+  if (st.hooks?.preStop || st.hooks?.postStart)
+    parts.push(
+      `hooks ${[st.hooks.preStop ? 'pre-stop' : '', st.hooks.postStart ? 'post-start' : ''].filter(Boolean).join('+')} (timeout ${formatDuration(st.hooks.timeoutMs)})`,
+    );
+  return parts.map((p) => `, ${p}`).join('');
+}
 
 /** A line diff (LCS) of two texts: ` ` same, `-` removed, `+` added. Pure. */
 export function lineDiff(from: string, to: string): Array<{ op: ' ' | '-' | '+'; line: string }> {
@@ -54,7 +79,7 @@ export function planText(plan: PlanView, c: ChalkInstance): string {
       c.dim(
         `  max-unavailable ${st.maxUnavailable ?? '-'}, max-surge ${st.maxSurge ?? '-'}, replace-mode ${
           st.replaceMode ?? '-'
-        }, on-failure ${st.onFailure ?? '-'}${st.minHealthyMs !== undefined ? `, min-healthy ${formatDuration(st.minHealthyMs)}` : ''}`,
+        }, on-failure ${st.onFailure ?? '-'}${st.minHealthyMs !== undefined ? `, min-healthy ${formatDuration(st.minHealthyMs)}` : ''}${extraSettings(st)}`,
       ),
     );
   }
@@ -65,11 +90,29 @@ export function planText(plan: PlanView, c: ChalkInstance): string {
   );
   const nothingToDo = plan.steps.length === 0;
   if (nothingToDo) lines.push(c.green('  nothing to change: every instance already runs these contents'));
+  if (plan.canary) {
+    const next =
+      plan.canary.autoPromoteMs !== undefined
+        ? `promoted by itself after ${formatDuration(plan.canary.autoPromoteMs)} healthy`
+        : `then stop: fs promote ${plan.service} rolls the rest out, fs rollback ${plan.service} removes it`;
+    lines.push(c.cyan(`  canary: ${plan.canary.units.join(', ')} beside the ${plan.count} serving; ${next}`));
+  }
+  for (const pin of plan.perMachine ?? [])
+    lines.push(c.dim(`  per machine: ${pin.unit} → MachineID=${pin.machineID}`));
+  const delay = st?.batchDelayMs ?? 0;
   let batch = -1;
   for (const step of plan.steps) {
     if (step.batch !== batch) {
+      lines.push(
+        c.dim(`  batch ${step.batch}${batch !== -1 && delay > 0 ? ` (after ${formatDuration(delay)})` : ''}`),
+      );
       batch = step.batch;
-      lines.push(c.dim(`  batch ${batch}`));
+    }
+    if (step.action === 'watch') {
+      lines.push(
+        `    ${String(step.id).padStart(3)}. ${c.cyan('watch'.padEnd(8))} ${(step.watchUnits ?? [step.unit]).join(', ')} healthy for ${formatDuration(step.durationMs ?? 0)}  ${c.dim(`(${step.reason})`)}`,
+      );
+      continue;
     }
     const verb =
       step.action === 'destroy'
@@ -77,8 +120,9 @@ export function planText(plan: PlanView, c: ChalkInstance): string {
         : step.action === 'create'
           ? c.green(step.action)
           : c.yellow(step.action);
+    const hooks = step.hooks?.length ? `  ${c.magenta(`[${step.hooks.join(', ')}]`)}` : '';
     lines.push(
-      `    ${String(step.id).padStart(3)}. ${verb.padEnd(8)} ${step.unit}  ${c.dim(`(${step.reason})`)}`,
+      `    ${String(step.id).padStart(3)}. ${verb.padEnd(8)} ${step.unit}  ${c.dim(`(${step.reason})`)}${hooks}`,
     );
   }
   if (plan.unchanged && plan.unchanged.length > 0)

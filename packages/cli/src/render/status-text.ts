@@ -40,13 +40,14 @@ export function serviceText(status: ServiceStatus, mode: OutputMode): string {
         : u.hash === template.hash
           ? `${u.hash.slice(0, 7)} =`
           : c.yellow(`${u.hash.slice(0, 7)} ≠`);
+      const canary = u.canary ? c.cyan(' canary') : '';
       return [
         u.index !== undefined ? String(u.index) : '-',
         u.name,
         machine,
         u.currentState ?? '-',
         active,
-        contents,
+        `${contents}${canary}`,
       ];
     });
   const lines: string[] = [];
@@ -61,6 +62,12 @@ export function serviceText(status: ServiceStatus, mode: OutputMode): string {
     );
   } else lines.push('lock: free');
   if (status.record) lines.push(`last rollout: ${recordText(status.record)}`);
+  if (status.canaries && status.canaries.length > 0)
+    lines.push(
+      c.cyan(
+        `canary: ${status.canaries.join(', ')} — fs promote ${status.service} rolls it out, fs rollback ${status.service} removes it`,
+      ),
+    );
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,9 +2,15 @@ import type { UnitOption } from '@fleet-service/fleet-client';
 import type { HealthCheck, RolloutSpec } from '@fleet-service/rollout';
 import { UsageError } from '../usage-error.js';
 import { commandHealthChecks, type HealthCmdFlags } from './command-health-check.js';
+import { commandHooks, type HookFlags } from './command-hooks.js';
 
 /** The parsed flags that shape a RolloutSpec (durations already in ms). */
-export interface SpecFlags extends HealthCmdFlags {
+export interface SpecFlags extends HealthCmdFlags, HookFlags {
+  canary?: number | undefined;
+  'canary-auto-promote'?: number | undefined;
+  'per-machine'?: boolean | undefined;
+  'batch-delay'?: number | undefined;
+  'max-failures'?: number | undefined;
   count?: number | undefined;
   force?: boolean | undefined;
   'max-unavailable'?: number | undefined;
@@ -74,6 +80,19 @@ export function strategyFrom(flags: SpecFlags): Partial<RolloutSpec> {
   if (flags['progress-deadline'] !== undefined) spec.progressDeadlineMs = flags['progress-deadline'];
   if (flags['poll-interval'] !== undefined) spec.pollIntervalMs = flags['poll-interval'];
   if (flags['on-failure']) spec.onFailure = flags['on-failure'];
+  if (flags.canary !== undefined) spec.canary = flags.canary;
+  if (flags['canary-auto-promote'] !== undefined) {
+    if (flags.canary === undefined)
+      throw new UsageError('--canary-auto-promote needs --canary N', {
+        hint: 'e.g. --canary 1 --canary-auto-promote 10m',
+      });
+    spec.canaryAutoPromoteMs = flags['canary-auto-promote'];
+  }
+  if (flags['per-machine']) spec.perMachine = true;
+  if (flags['batch-delay'] !== undefined) spec.batchDelayMs = flags['batch-delay'];
+  if (flags['max-failures'] !== undefined) spec.maxFailures = flags['max-failures'];
+  const hooks = commandHooks(flags);
+  if (hooks) spec.hooks = hooks;
   const t = flags.timeout;
   const timeouts = {
     ...(t !== undefined ? { stop: t, gone: t, launched: t, healthy: t } : {}),

@@ -53,28 +53,46 @@ export function commandHealthCheck(
     kind: 'callback',
     check: async (ctx) => {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      const child = spawn(command, {
-        shell: true,
-        detached: true, // its own process group: a timeout kills the command's children too
-        stdio: ['ignore', 'ignore', 'pipe'],
+      const failure = await runShell(command, {
         env: { ...(opts.baseEnv ?? process.env), ...healthCmdEnv(ctx) },
+        timeoutMs,
+        signal: ctx.signal,
+        where: `for ${ctx.unit} (index ${ctx.index})`,
       });
-      const where = `for ${ctx.unit} (index ${ctx.index})`;
-      const outcome = await runToEnd(child, timeoutMs, ctx.signal);
-      if (outcome.kind === 'exit' && outcome.code === 0) return true;
+      if (failure === undefined) return true;
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      const how =
-        outcome.kind === 'timeout'
-          ? `did not finish within ${formatDuration(timeoutMs)} (killed)`
-          : outcome.kind === 'error'
-            ? `could not run: ${outcome.message}`
-            : outcome.signal
-              ? `was killed by ${outcome.signal}`
-              : `exited with ${outcome.code}`;
-      const stderr = tail(outcome.stderr);
-      throw new Error(`command "${command}" ${how} ${where}${stderr ? `; stderr: ${stderr}` : ''}`);
+      throw new Error(failure);
     },
   };
+}
+
+/**
+ * Run `command` with `/bin/sh -c` in a process group of its own; `undefined` when it exits 0,
+ * else a message naming the command, `where`, how it ended and the end of its stderr. The group is
+ * killed at `timeoutMs` or when `signal` fires.
+ */
+export async function runShell(
+  command: string,
+  o: { env: NodeJS.ProcessEnv; timeoutMs: number; signal: AbortSignal; where: string },
+): Promise<string | undefined> {
+  const child = spawn(command, {
+    shell: true,
+    detached: true, // its own process group: a timeout kills the command's children too
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: o.env,
+  });
+  const outcome = await runToEnd(child, o.timeoutMs, o.signal);
+  if (outcome.kind === 'exit' && outcome.code === 0) return undefined;
+  const how =
+    outcome.kind === 'timeout'
+      ? `did not finish within ${formatDuration(o.timeoutMs)} (killed)`
+      : outcome.kind === 'error'
+        ? `could not run: ${outcome.message}`
+        : outcome.signal
+          ? `was killed by ${outcome.signal}`
+          : `exited with ${outcome.code}`;
+  const stderr = tail(outcome.stderr);
+  return `command "${command}" ${how} ${o.where}${stderr ? `; stderr: ${stderr}` : ''}`;
 }
 
 type Outcome =

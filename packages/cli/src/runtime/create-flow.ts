@@ -25,7 +25,11 @@ export async function prepareCreate(
   await checkServiceName(service);
   const unitFile = await loadUnitFile(unitFilePath);
   const spec = buildSpec(service, unitFile, flags);
-  await checkSpec(spec);
+  // Global=true without --per-machine: the engine refuses it after one look, unless the service is
+  // already pinned per machine (it keeps that form); every other problem is refused here
+  const { isGlobalUnitFile } = await import('@fleet-service/rollout');
+  const global = isGlobalUnitFile(spec.unitFile) && spec.perMachine === undefined;
+  await checkSpec(global ? { ...spec, perMachine: true } : spec);
   const api = await createClient(settings);
   // health checks reach the machines the way fleet is reached: through the tunnel or proxy
   const connect = await healthCheckConnect(settings);
@@ -44,9 +48,11 @@ export async function showPlan(
   mode: OutputMode,
 ): Promise<Plan> {
   await checkIsFleet(api, settings.endpoint);
-  const { observeCluster, planRollout } = await import('@fleet-service/rollout');
+  const { keepPerMachine, observeCluster, planRollout } = await import('@fleet-service/rollout');
   const snapshot = await observeCluster(api, spec.service);
-  return printPlan(planRollout(spec, snapshot), mode);
+  const kept = keepPerMachine(spec, snapshot);
+  await checkSpec(kept);
+  return printPlan(planRollout(kept, snapshot), mode);
 }
 
 /** Print a plan as the output mode says (text, or one NDJSON `plan` line); returns it. */

@@ -27,6 +27,12 @@ const EVERY_FIELD = {
     maxParallel: 0,
     healthChecks: [],
     lock: {},
+    canary: 0,
+    canaryAutoPromoteMs: 0,
+    batchDelayMs: 0,
+    maxFailures: 0,
+    hooks: {},
+    perMachine: false,
   } satisfies Required<RolloutSpec>,
   timeouts: { stop: 0, gone: 0, launched: 0, healthy: 0 } satisfies Required<Timeouts>,
   lock: {

@@ -55,6 +55,12 @@ export const FIELD_TO_FLAG: Readonly<Record<SpecField, string>> = Object.freeze(
   force: '--force',
   maxParallel: '--max-parallel',
   healthChecks: 'health check (--health-url, --health-tcp)',
+  canary: '--canary',
+  canaryAutoPromoteMs: '--canary-auto-promote',
+  batchDelayMs: '--batch-delay',
+  maxFailures: '--max-failures',
+  hooks: '--pre-stop / --post-start',
+  perMachine: '--per-machine',
   'lock.owner': 'the lock owner (user@host)',
   'lock.ttlMs': 'the lock TTL',
   'lock.steal': '--steal-lock',
@@ -76,6 +82,9 @@ export function flagName(field: string): string {
   if (/^unitFile\[\d+\]$/.test(field)) return FIELD_TO_FLAG.unitFile;
   const check = /^healthChecks\[\d+\]\.(\w+)$/.exec(field);
   if (check) return HEALTH_CHECK_PART[check[1]!] ?? FIELD_TO_FLAG.healthChecks;
+  if (field === 'hooks.timeoutMs') return '--hook-timeout';
+  if (field === 'hooks.preStop') return '--pre-stop';
+  if (field === 'hooks.postStart') return '--post-start';
   return field;
 }
 

@@ -18,11 +18,12 @@ export const HTTP_STATUS_FOR_CLASS: Readonly<Record<FailureClass, number>> = Obj
   internal: 500,
 });
 
-/** succeeded/unchanged → 200; superseded → 409; a failure → its class's status. */
+/** succeeded/unchanged/canary (canaries healthy, waiting for promote) → 200; superseded → 409; a failure → its class's status. */
 export function statusOfEntry(entry: RolloutEntry): number {
   if (entry.state === 'superseded') return 409;
   if (entry.state !== 'finished') return 202;
-  if (entry.outcome === 'succeeded' || entry.outcome === 'unchanged') return 200;
+  if (entry.outcome === 'succeeded' || entry.outcome === 'unchanged' || entry.outcome === 'canary')
+    return 200;
   const cls = entry.failureClass as FailureClass | undefined;
   return cls ? HTTP_STATUS_FOR_CLASS[cls] : 500;
 }
