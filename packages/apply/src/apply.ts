@@ -37,10 +37,10 @@ export async function apply(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyR
   const started = clock.now();
   const desired =
     opts.desired ?? (await loadDesiredState({ ...opts, ...(deps.signal ? { signal: deps.signal } : {}) }));
-  const { plan } = await planCluster(desired, deps, opts);
+  const { observation, plan } = await planCluster(desired, deps, opts);
   deps.onEvent?.({ type: 'apply-plan', time: clock.now(), plan });
   if (opts.dryRun) {
     return { ok: true, dryRun: true, plan, services: [], durationMs: clock.now() - started };
   }
-  return executeApply(plan, { ...deps, clock });
+  return executeApply(plan, { ...deps, clock, clusterUnits: observation.units.length });
 }

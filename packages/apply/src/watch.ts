@@ -61,7 +61,7 @@ export async function watchApply(opts: WatchOptions, deps: WatchDeps): Promise<v
         reader,
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
-      const { plan } = await planCluster(desired, deps, opts);
+      const { observation, plan } = await planCluster(desired, deps, opts);
       const skip = new Map<string, ServiceOutcome['outcome']>();
       for (const s of plan.services) {
         if (!s.desired || s.phase === 0) continue;
@@ -79,7 +79,7 @@ export async function watchApply(opts: WatchOptions, deps: WatchDeps): Promise<v
       emit?.({ type: 'apply-plan', time: clock.now(), plan });
       let result: ApplyResult;
       try {
-        result = await executeApply(plan, { ...deps, clock, skip });
+        result = await executeApply(plan, { ...deps, clock, skip, clusterUnits: observation.units.length });
       } catch (error) {
         const attached = (error as { result?: ApplyResult }).result;
         if (!attached) throw error;

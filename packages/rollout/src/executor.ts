@@ -23,6 +23,7 @@ import type { LockHandle } from './lock.js';
 import type { Plan, PlanStep } from './plan.js';
 import { resultError } from './result.js';
 import { DEFAULTS, type HealthCheck, type Hooks } from './spec.js';
+import { shareStateReads } from './state-reads.js';
 import { runPool } from './step-pool.js';
 import type { StepContext } from './step-runner.js';
 import { type ProgressClock, TransitionPace } from './wait.js';
@@ -69,7 +70,8 @@ async function runBatches(plan: Plan, deps: ExecuteDeps, progress: ProgressClock
   const { clock } = deps;
   const machines = new Map<string, Machine>();
   const ctx: StepContext = {
-    api: deps.api,
+    // the waits' /state reads, gathered per turn across steps (state-reads.ts)
+    api: shareStateReads(deps.api, deps.clusterUnits),
     clock,
     ...(deps.lock ? { signal: deps.lock.signal } : {}),
     settings: plan.settings,

@@ -97,6 +97,12 @@ export type {
 } from './spec.js';
 export { DEFAULTS, failureBudget, resolveSettings } from './spec.js';
 export {
+  isSharedStateApi,
+  type SharedReadStats,
+  type SharedStateApi,
+  shareStateReads,
+} from './state-reads.js';
+export {
   describeService,
   type InstanceStatus,
   listServices,

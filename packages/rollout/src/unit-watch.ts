@@ -8,7 +8,7 @@ import { InstanceFailedError } from './errors.js';
 import { emit, type RolloutEvent, type SystemdView } from './events.js';
 import { runHealthChecks } from './health-check.js';
 import type { HealthCheck, ResolvedSettings } from './spec.js';
-import { type ProgressClock, type TransitionPace, waitUntil } from './wait.js';
+import { nextOnGrid, type ProgressClock, type TransitionPace, waitUntil } from './wait.js';
 
 export interface WatchContext {
   api: FleetApi;
@@ -197,7 +197,10 @@ export async function waitRunning(
         pace = (at) => {
           const due = (healthySince ?? at) + settings.minHealthyMs;
           return {
-            nextAt: due > at ? Math.min(at + settings.pollIntervalMs, due) : at + settings.pollIntervalMs,
+            nextAt:
+              due > at
+                ? Math.min(nextOnGrid(at, settings.pollIntervalMs), due)
+                : nextOnGrid(at, settings.pollIntervalMs),
           };
         };
       }

@@ -6,7 +6,7 @@
 import type { Clock } from '@fleet-service/fleet-client';
 import { ProgressDeadlineError, StateTimeoutError, type WaitPhase } from './errors.js';
 
-/** A poll's answer. `nextAt`: when to poll next (clock ms) instead of one interval after this poll started. */
+/** A poll's answer. `nextAt`: when to poll next (clock ms) instead of the next point of the interval's grid. */
 export type PollOutcome<T> = { done: true; value: T } | { done: false; seen: string; nextAt?: number };
 
 /** The rollout-wide progress deadline: no step finished for `ms` → fail. */
@@ -36,14 +36,25 @@ export function isTransient(error: unknown): boolean {
   return error instanceof Error && (error as { transient?: unknown }).transient === true;
 }
 
+/**
+ * The first point of the clock's `step` grid after `t` (multiples of `step`). Waits poll on this
+ * grid rather than one interval after their own start, so the polls of concurrent waits fall at
+ * the same instants and shared reads answer them together (state-reads.ts). The gap between two
+ * polls is still at most one interval (less only before the first grid point).
+ */
+export function nextOnGrid(t: number, step: number): number {
+  return Math.floor(t / step) * step + step;
+}
+
 export async function waitUntil<T>(o: WaitOptions<T>): Promise<T> {
   const deadline = o.clock.now() + o.timeoutMs;
   let seen = 'nothing yet';
   for (;;) {
     o.signal?.throwIfAborted();
-    // fixed rate: the next poll is due one interval after this one started, however long it took
+    // fixed rate, on the grid: the next poll is due at most one interval after this one started,
+    // however long it took
     const pollStart = o.clock.now();
-    let nextAt = pollStart + o.intervalMs;
+    let nextAt = nextOnGrid(pollStart, o.intervalMs);
     try {
       const r = await o.poll();
       if (r.done) return r.value;
@@ -105,17 +116,17 @@ export class TransitionPace {
    * `skipAhead`: polls before the window may be skipped (not when a failure must be seen at once).
    */
   nextPoll(kind: string, start: number, pollStart: number, intervalMs: number, skipAhead: boolean): number {
-    const regular = pollStart + intervalMs;
+    const regular = nextOnGrid(pollStart, intervalMs);
     const s = this.#seen.get(kind);
     if (!s) return regular;
     const fine = Math.max(1, Math.round(intervalMs / 4));
-    const from = start + s.min - fine;
+    const from = nextOnGrid(start + s.min - 2 * fine, fine);
     const to = start + Math.min(s.max, s.min + 2 * intervalMs) + fine;
     if (pollStart >= to) return regular;
     if (pollStart < from)
       return skipAhead
-        ? Math.min(Math.max(from, pollStart + fine), pollStart + 10 * intervalMs)
+        ? Math.min(Math.max(from, nextOnGrid(pollStart, fine)), pollStart + 10 * intervalMs)
         : Math.min(regular, from);
-    return pollStart + fine;
+    return nextOnGrid(pollStart, fine);
   }
 }

@@ -4,11 +4,13 @@
  * within a phase up to `parallel` services at once, each under its own lock (run-service.ts).
  * One service failing does not stop the others unless `failFast`: then no further service starts
  * and those in flight are stopped the engine's safe way (their AbortSignal: capacity kept).
- * Unchanged and missing services cost no request.
+ * Unchanged and missing services cost no request. The waits of every service in flight share their
+ * `/state` reads (the engine's state-reads.ts, wrapped once here): four services each waiting on an
+ * instance cost one listing per poll, not four reads.
  */
 import { setMaxListeners } from 'node:events';
 import { type Clock, systemClock } from '@fleet-service/fleet-client';
-import type { LockOptions } from '@fleet-service/rollout';
+import { type LockOptions, shareStateReads } from '@fleet-service/rollout';
 import { worstFailureClass } from '../error-classes.js';
 import { ApplyFailedError, FailFastError } from '../errors.js';
 import { mapLimit } from '../map-limit.js';
@@ -41,6 +43,8 @@ export interface ExecuteApplyDeps {
   healthCheckConnect?: ServiceRunDeps['healthCheckConnect'];
   /** Services whose drift is only reported (watch with revertDrift false): skipped. */
   skip?: ReadonlyMap<string, ServiceOutcome['outcome']>;
+  /** Units in the cluster when observed: prices the shared `/state` listing. @default unknown (per-unit reads) */
+  clusterUnits?: number;
 }
 
 /** Resolves with the result when every service ran as planned; rejects with ApplyFailedError (result attached) otherwise. */
@@ -48,6 +52,7 @@ export async function executeApply(plan: ApplyPlan, deps: ExecuteApplyDeps): Pro
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
   const emit = deps.onEvent;
+  const api = shareStateReads(deps.api, deps.clusterUnits);
   const stop = new AbortController();
   // every service in flight listens to it (its lock, its waits): a few listeners per service
   setMaxListeners(Math.max(10, (deps.parallel ?? 4) * 8), stop.signal);
@@ -80,7 +85,7 @@ export async function executeApply(plan: ApplyPlan, deps: ExecuteApplyDeps): Pro
         }
         emit?.({ type: 'service-started', time: clock.now(), service: s.service, action: s.action });
         const outcome = await runService(s, {
-          api: deps.api,
+          api,
           clock,
           signal: stop.signal,
           ...(emit ? { onEvent: emit } : {}),
