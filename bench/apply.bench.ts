@@ -39,7 +39,34 @@ async function measure<T>(sim: Awaited<ReturnType<typeof simOnManualClock>>['sim
   await fn();
   const wallMs = performance.now() - t0;
   const log = sim.cluster.requests.slice(before);
-  return { requests: log.length, mutating: log.filter((r) => r.method !== 'GET').length, wallMs };
+  return {
+    requests: log.length,
+    mutating: log.filter((r) => r.method !== 'GET').length,
+    wallMs,
+    byKind: kinds(log),
+  };
+}
+
+/** Where the requests go: the waits' /state reads, the listings, locks, records, units. */
+function kinds(log: readonly { method: string; path: string; query: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of log) {
+    const kind = r.path.includes('/state')
+      ? r.query.includes('unitName=')
+        ? 'state per unit'
+        : 'state listing pages'
+      : r.path.includes('fs-lock')
+        ? 'lock'
+        : r.path.includes('fs-record')
+          ? 'record'
+          : /\/units$/.test(r.path)
+            ? 'units listing pages'
+            : r.path.includes('/units/')
+              ? `unit ${r.method}`
+              : 'other';
+    out[kind] = (out[kind] ?? 0) + 1;
+  }
+  return out;
 }
 
 export default async function bench(): Promise<BenchResult[]> {
@@ -85,6 +112,8 @@ export default async function bench(): Promise<BenchResult[]> {
           loopMutating: viaLoop.mutating,
           loopOnChanged: loopChanged.requests,
           loopOnUnchanged: loopUnchanged.requests,
+          applyByKind: JSON.stringify(viaApply.byKind),
+          loopOnChangedByKind: JSON.stringify(loopChanged.byKind),
         },
       },
       {
