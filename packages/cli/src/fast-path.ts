@@ -7,3 +7,4 @@ export { normalizeArgv } from './argv.js';
 export { cachedHelp, helpCacheKey } from './help/help-cache.js';
 export { helpMemoDir, helpMemoFile, readHelpMemo, rememberHelp } from './help/help-memo.js';
 export { oclifPlatform } from './help/oclif-platform.js';
+export { stdoutTerminal, writeStdout } from './help/stdout-fast.js';

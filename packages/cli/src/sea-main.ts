@@ -10,6 +10,7 @@ import { normalizeArgv } from './argv.js';
 import { cachedHelp, type HelpCache, helpCacheKey } from './help/help-cache.js';
 import { helpMemoDir, helpMemoFile, readHelpMemo, rememberHelp } from './help/help-memo.js';
 import { oclifPlatform } from './help/oclif-platform.js';
+import { stdoutTerminal, writeStdout } from './help/stdout-fast.js';
 
 /** The help cache as JSON text, defined by the binary build (absent when run from source). */
 declare const __FS_HELP_CACHE__: string | undefined;
@@ -17,7 +18,9 @@ declare const __FS_HELP_CACHE__: string | undefined;
 const args = normalizeArgv(process.argv.slice(2));
 const cache: HelpCache | undefined =
   typeof __FS_HELP_CACHE__ === 'string' ? (JSON.parse(__FS_HELP_CACHE__) as HelpCache) : undefined;
-const text = process.stdout.isTTY
+// not process.stdout: building that stream costs ~5 ms of a cold start (help/stdout-fast.ts)
+const terminal = stdoutTerminal();
+const text = terminal.isTTY
   ? helpInTerminal()
   : cache &&
     cachedHelp(cache, args, {
@@ -27,7 +30,7 @@ const text = process.stdout.isTTY
       arch: arch(),
       nodeVersion: process.version,
     });
-if (text !== undefined) process.stdout.write(text);
+if (text !== undefined) writeStdout(text);
 else void import('./oclif-bundle.js').then((oclif) => oclif.runBundled(args, dirname(process.execPath)));
 
 /** In a terminal: the help oclif rendered for the same request, width and colours (help/help-memo.ts). */
@@ -41,7 +44,7 @@ function helpInTerminal(): string | undefined {
   const file = helpMemoFile(dir, key, {
     env: process.env,
     nameVersion: `${cache.nameVersion} binary`,
-    columns: process.stdout.columns,
+    columns: terminal.columns,
     platform,
     arch: arch(),
     nodeVersion: process.version,
