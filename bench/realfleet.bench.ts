@@ -224,7 +224,12 @@ export default async function realfleetBench(): Promise<BenchResult[]> {
       });
       return service;
     };
-    const svc = await update('default flags (auto = in-place on fleet v1.0, 5 s stability window)', {}, 29, RUNS);
+    const svc = await update(
+      'default flags (auto = in-place on fleet v1.0, 5 s stability window)',
+      {},
+      29,
+      RUNS,
+    );
     const t0 = Date.now();
     await timed({ service: svc, unitFile: unit('v2'), count: 3 }, api);
     const rerun = Date.now() - t0;
