@@ -15,8 +15,14 @@
  */
 import type { Clock, FleetApi } from '@fleet-service/fleet-client';
 
-/** When to nudge, in ms after the content PUT: once the 1 s watch sleep is over, then once more. */
-export const NUDGE_AFTER_MS = Object.freeze([1_100, 2_600]);
+/**
+ * When to nudge, in ms after the content PUT: once the 1 s watch sleep is over, then every half
+ * second. Any other write under `/job` (another unit's PUT, a lock refresh, the engine's own) also
+ * puts the watch to sleep for a second, so one nudge can land in a sleep too: on the test bed a
+ * nudge at 1.1 s was missed after a lock refresh at 1.05 s and fleet reacted only to the next one,
+ * 1.5 s later. Half a second apart, the next nudge is at most 0.5 s after the watch wakes.
+ */
+export const NUDGE_AFTER_MS = Object.freeze([1_050, 1_550, 2_050, 2_550]);
 
 /**
  * Nudge `unit` at the NUDGE_AFTER_MS marks until the returned `stop()` is called (call it as soon

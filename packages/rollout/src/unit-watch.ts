@@ -28,8 +28,15 @@ export interface WatchContext {
 }
 
 /** `nextAt` for a poll that started at `t` of a wait for `kind` that started at `start`. */
-function paced(ctx: WatchContext, kind: string, start: number, t: number, skipAhead: boolean) {
-  const next = ctx.pace?.nextPoll(kind, start, t, ctx.settings.pollIntervalMs, skipAhead);
+function paced(
+  ctx: WatchContext,
+  kind: string,
+  start: number,
+  t: number,
+  skipAhead: boolean,
+  denseFirst = false,
+) {
+  const next = ctx.pace?.nextPoll(kind, start, t, ctx.settings.pollIntervalMs, skipAhead, denseFirst);
   return next === undefined ? {} : { nextAt: next };
 }
 
@@ -123,7 +130,7 @@ export async function waitRunning(
   /** The last health-check failure of this wait, repeated in later observations (a timeout names it). */
   let lastCheckFailure = '';
   /** Before the unit is first seen active: poll densely when that is due (never skipping: `failed` must show at once). */
-  let pace = (t: number) => paced(ctx, 'active', healthyStart, t, false);
+  let pace = (t: number) => paced(ctx, 'active', healthyStart, t, false, true);
   /**
    * The unit as last read, while `/state` keeps confirming it (active, the hash, on its machine):
    * then it is not read again (a move, a stop or a destroy shows in `/state` first, and the next

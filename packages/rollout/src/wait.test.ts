@@ -49,6 +49,20 @@ describe('maxObservationGapMs', () => {
   });
 });
 
+describe('TransitionPace, denseFirst', () => {
+  it('polls every quarter interval for the first 8 intervals of the wait, seen before or not', () => {
+    const pace = new TransitionPace();
+    expect(pace.nextPoll('active', 10_300, 10_300, 1_000, false, true)).toBe(10_500);
+    expect(pace.nextPoll('active', 10_300, 10_500, 1_000, false, true)).toBe(10_750);
+    // past 8 intervals from the wait's start: every interval again
+    expect(pace.nextPoll('active', 10_300, 18_400, 1_000, false, true)).toBe(19_000);
+    // without it: every interval
+    expect(pace.nextPoll('active', 10_300, 10_300, 1_000, false)).toBe(11_000);
+    pace.record('active', 5_000); // a transition seen: still dense from the start
+    expect(pace.nextPoll('active', 20_000, 20_000, 1_000, false, true)).toBe(20_250);
+  });
+});
+
 describe('nextOnGrid', () => {
   it('is the first multiple of the step after t, so waits that started apart poll together', () => {
     expect(nextOnGrid(0, 500)).toBe(500);

@@ -99,6 +99,11 @@ export async function waitUntil<T>(o: WaitOptions<T>): Promise<T> {
  * (at most two intervals later) — so the engine notices it within a fraction of the interval
  * rather than up to a whole one. Where skipping is allowed it also skips the polls before that
  * window, so the requests per wait stay about the same. Nothing is assumed before the first one.
+ * A caller that asks for `denseFirst` gets every quarter interval for the wait's first 8
+ * intervals, whatever was seen. The healthy wait asks it until `active` is first seen: the
+ * stability window starts then, and fleet publishes states on a 1 s tick that can sit just after
+ * the grid's points, so a poll every interval saw `active` up to ~1 s late on the real-fleet bed
+ * (every first instance, and later ones whose wait began out of step with the window above).
  */
 export class TransitionPace {
   readonly #seen = new Map<string, { min: number; max: number }>();
@@ -114,12 +119,21 @@ export class TransitionPace {
    * When a wait for `kind` that started at `start` should poll after the poll that started at
    * `pollStart`: one interval later, or densely inside the window where the transition is due.
    * `skipAhead`: polls before the window may be skipped (not when a failure must be seen at once).
+   * `denseFirst`: poll every quarter interval for the wait's first 8 intervals.
    */
-  nextPoll(kind: string, start: number, pollStart: number, intervalMs: number, skipAhead: boolean): number {
+  nextPoll(
+    kind: string,
+    start: number,
+    pollStart: number,
+    intervalMs: number,
+    skipAhead: boolean,
+    denseFirst = false,
+  ): number {
     const regular = nextOnGrid(pollStart, intervalMs);
     const s = this.#seen.get(kind);
-    if (!s) return regular;
     const fine = Math.max(1, Math.round(intervalMs / 4));
+    if (denseFirst && pollStart < start + 8 * intervalMs) return nextOnGrid(pollStart, fine);
+    if (!s) return regular;
     const from = nextOnGrid(start + s.min - 2 * fine, fine);
     const to = start + Math.min(s.max, s.min + 2 * intervalMs) + fine;
     if (pollStart >= to) return regular;
