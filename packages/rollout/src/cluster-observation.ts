@@ -11,6 +11,7 @@
  */
 import type { FleetApi, Machine, Unit, UnitState } from '@fleet-service/fleet-client';
 import { parseUnitName } from './fleet-helpers.js';
+import { listingPages } from './listing-pages.js';
 import { parseLock } from './lock.js';
 import { parseRecord } from './record.js';
 import { lockUnitName, recordUnitName } from './reserved-units.js';
@@ -39,9 +40,6 @@ export interface ObserveClusterOptions {
   /** Also read `/machines`. @default true */
   machines?: boolean;
 }
-
-/** fleet's default page size (`token_limit`). */
-const STATE_PAGE = 100;
 
 /** Is `name` one of the service's own units (template, instance, `S.service`, `S@blue.service`)? */
 export function isServiceUnit(service: string, name: string): boolean {
@@ -93,7 +91,7 @@ export async function readStatesOf(
   opts: { signal?: AbortSignal; concurrency?: number } = {},
 ): Promise<UnitState[]> {
   const { signal } = opts;
-  if (Math.floor(launched / STATE_PAGE) + 1 < units.length) {
+  if (listingPages(launched) < units.length) {
     const names = new Set(units.map((u) => u.name));
     return (await api.listUnitStates({}, { signal })).filter(
       (st) => st.name !== undefined && names.has(st.name),

@@ -20,14 +20,12 @@
  * requests. At N = 10 the same choice costs 1. The old per-unit round cost 99 and 9.
  */
 import type { UnitState } from '@fleet-service/fleet-client';
+import { listingPages } from './listing-pages.js';
 import type { WatchContext } from './unit-watch.js';
 
-/** fleet's default page size (`token_limit`). */
-const PAGE = 100;
 /** Parallel `/state?unitName=` reads per round. */
 const READ_AHEAD = 8;
 
-const pages = (items: number) => Math.floor(items / PAGE) + 1;
 const runs = (s: UnitState) => s.systemdLoadState === 'loaded' && s.systemdActiveState === 'active';
 
 export interface StateViewOptions {
@@ -190,7 +188,8 @@ export class ServiceStateView {
 
   /** The cheaper bulk refresh than `need` per-unit reads, if there is one. */
   #cheapestBulk(need: number): (() => Promise<void>) | undefined {
-    const listing = this.#clusterStates === undefined ? Number.POSITIVE_INFINITY : pages(this.#clusterStates);
+    const listing =
+      this.#clusterStates === undefined ? Number.POSITIVE_INFINITY : listingPages(this.#clusterStates);
     let machines: Set<string> | undefined = new Set<string>();
     for (const name of this.#instances) {
       if (this.down.has(name) || this.#reads.get(name)?.live) continue;
@@ -201,7 +200,7 @@ export class ServiceStateView {
       }
       machines.add(m);
     }
-    const byMachine = machines ? machines.size * pages(this.#perMachine) : Number.POSITIVE_INFINITY;
+    const byMachine = machines ? machines.size * listingPages(this.#perMachine) : Number.POSITIVE_INFINITY;
     if (Math.min(listing, byMachine) >= need) return undefined;
     if (listing <= byMachine) return () => this.#readListing();
     return () => this.#readMachines([...machines!]);
@@ -209,7 +208,7 @@ export class ServiceStateView {
 
   async #readListing(): Promise<void> {
     const states = await this.#ctx.api.listUnitStates({}, { signal: this.#ctx.signal });
-    this.requests.listing += pages(states.length);
+    this.requests.listing += listingPages(states.length);
     this.#clusterStates = states.length;
     this.#take(states, () => true);
   }
@@ -218,7 +217,7 @@ export class ServiceStateView {
     const { api, signal } = this.#ctx;
     const read = await Promise.all(machines.map((m) => api.listUnitStates({ machineID: m }, { signal })));
     for (const s of read) {
-      this.requests.machine += pages(s.length);
+      this.requests.machine += listingPages(s.length);
       this.#perMachine = Math.max(this.#perMachine, s.length);
     }
     const covered = new Set(machines);

@@ -20,10 +20,8 @@
  * once, so the waits of all its services share one listing.
  */
 import type { CallOptions, FleetApi, UnitState, UnitStateFilter } from '@fleet-service/fleet-client';
+import { listingPages } from './listing-pages.js';
 
-/** fleet's default page size (`token_limit`). */
-const PAGE = 100;
-const pagesOf = (states: number) => Math.floor(states / PAGE) + 1;
 const SHARED = Symbol('fleet-service.shared-state-reads');
 
 /** Requests made by each way (tests, benches). */
@@ -88,7 +86,7 @@ export function shareStateReads(api: FleetApi, clusterStates?: number): SharedSt
       for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
       return;
     }
-    const pages = pagesOf(states.length);
+    const pages = listingPages(states.length);
     stats.listingPages += pages;
     size = states.length;
     const byUnit = new Map<string, UnitState[]>();
@@ -112,7 +110,7 @@ export function shareStateReads(api: FleetApi, clusterStates?: number): SharedSt
     scheduled = false;
     const batch = pending;
     pending = new Map();
-    if (size !== undefined && pagesOf(size) < batch.size) void readListing(batch);
+    if (size !== undefined && listingPages(size) < batch.size) void readListing(batch);
     else for (const [unit, waiters] of batch) void readOne(unit, waiters);
   };
 
