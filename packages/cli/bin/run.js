@@ -13,8 +13,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import {
+  applyV8Flags,
   cachedHelp,
   helpCacheKey,
   helpMemoDir,
@@ -27,10 +27,9 @@ import {
   writeStdout,
 } from '../dist/fast-path.js';
 
-// V8 grows the heap lazily by default (a 1,000-instance update: ~150 MiB of RSS for ~12 MiB of live
-// data); favouring size keeps fs's peak RSS under 100 MiB for a few per cent more CPU
-setFlagsFromString('--optimize-for-size');
-setFlagsFromString('--max-semi-space-size=1');
+// before anything else is compiled: a smaller heap (src/v8-flags.ts), and the flags the bundle's
+// code cache was made under (V8 rejects a cache made under other flags)
+applyV8Flags();
 
 const args = normalizeArgv(process.argv.slice(2));
 const cache = readCache();

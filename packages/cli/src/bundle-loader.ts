@@ -9,7 +9,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { debuglog } from 'node:util';
 import { constants, Script, type ScriptOptions } from 'node:vm';
+
+/** `NODE_DEBUG=fs-bundle fs …` says whether V8 took the code cache (a rejected one costs ~60 ms). */
+const debug = debuglog('fs-bundle');
 
 /** What `import()` inside the bundle uses (node ≥ 20.12; older: the plain require, no cache). */
 const mainContextLoader = (constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: unknown } | undefined)
@@ -43,8 +47,16 @@ export function loadBundle(file: string, cacheFile: string): unknown {
   } catch {
     // no cache: compile as usual
   }
-  if (!cachedData || !mainContextLoader) return createRequire(import.meta.url)(file);
-  return runBundle(compileBundle(file, cachedData), file);
+  if (!cachedData || !mainContextLoader) {
+    debug(
+      'no code cache: %s',
+      cachedData ? 'this node has no main-context loader' : `${cacheFile} unreadable`,
+    );
+    return createRequire(import.meta.url)(file);
+  }
+  const script = compileBundle(file, cachedData);
+  debug('code cache %s', script.cachedDataRejected ? 'rejected' : 'accepted');
+  return runBundle(script, file);
 }
 
 /**

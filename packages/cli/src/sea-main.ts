@@ -11,6 +11,9 @@ import { cachedHelp, type HelpCache, helpCacheKey } from './help/help-cache.js';
 import { helpMemoDir, helpMemoFile, readHelpMemo, rememberHelp } from './help/help-memo.js';
 import { oclifPlatform } from './help/oclif-platform.js';
 import { stdoutTerminal, writeStdout } from './help/stdout-fast.js';
+import { applyV8Flags } from './v8-flags.js';
+
+applyV8Flags(); // a smaller heap (v8-flags.ts)
 
 /** The help cache as JSON text, defined by the binary build (absent when run from source). */
 declare const __FS_HELP_CACHE__: string | undefined;
