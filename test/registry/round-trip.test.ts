@@ -88,7 +88,7 @@ describe('the packages through a real registry', { timeout: 240_000 }, () => {
     }
   });
 
-  it('installs the CLI globally, with no dependency beyond fleet-client’s; fs --version and fs sim run', async (ctx) => {
+  it('installs the CLI globally, with no dependency beyond fleet-client’s and its code cache; fs --version and fs sim run', async (ctx) => {
     if (!registry) return ctx.skip(unavailable);
     const prefix = join(dir, 'global');
     const env = registryEnv(registry.url, join(dir, 'home-global'));
@@ -97,8 +97,13 @@ describe('the packages through a real registry', { timeout: 240_000 }, () => {
       'npm install -g',
     );
     const fs = join(prefix, 'bin', 'fs');
-    const version = ok(await run(fs, ['--version'], dir, env), 'fs --version');
+    const version = ok(
+      await run(fs, ['--version'], dir, { ...env, NODE_DEBUG: 'fs-bundle' }),
+      'fs --version',
+    );
     expect(version.stdout).toContain(`@fleet-service/cli/${cliVersion}`);
+    // the bundle's code cache is published and taken (built by this same node)
+    expect(version.stderr).toMatch(/FS-BUNDLE \d+: code cache accepted/);
     const installed = join(prefix, 'lib', 'node_modules', '@fleet-service', 'cli', 'node_modules');
     expect(existsSync(join(installed, '@oclif'))).toBe(false); // bundled, not installed
     sim = await startSim(fs, env);
