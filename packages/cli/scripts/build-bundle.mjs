@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Build step: dist/fast-path.js (what bin/run.js loads first, one file) and dist/oclif-bundle.cjs, oclif and every command in one CommonJS file (the same code
 // the single binary runs, src/oclif-bundle.ts). bin/run.js loads it for everything the help
-// cache does not answer: one file to read instead of hundreds of modules to resolve.
+// cache does not answer: one file to read instead of hundreds of modules to resolve. The
+// libraries only some commands use are split out to dist/vendor/ (scripts/vendor-split.mjs).
 // Then dist/oclif-bundle.cache, its V8 code cache (src/bundle-loader.ts): a child process loads
 // the bundle, renders a command's help and fails on a bad flag through oclif (so those functions
 // are compiled into the cache), and writes the cache as it exits.
@@ -10,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleOptions } from './esbuild-options.mjs';
+import { buildVendors, vendorSplit } from './vendor-split.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist', 'oclif-bundle.cjs');
@@ -28,11 +30,15 @@ if (process.argv[2] === '--make-cache') {
 
 const require = createRequire(join(root, 'package.json'));
 const esbuild = await import(require.resolve('esbuild'));
+const options = bundleOptions(root);
+const importers = new Map();
 await esbuild.build({
-  ...bundleOptions(root),
+  ...options,
+  plugins: [...options.plugins, vendorSplit(importers)],
   entryPoints: [join(root, 'src', 'oclif-bundle.ts')],
   outfile: bundle,
 });
+await buildVendors(esbuild, options, importers, join(root, 'dist'));
 // the fast path bin/run.js loads first, as one ESM file (tsc wrote it as a module of re-exports)
 await esbuild.build({
   bundle: true,
