@@ -14,7 +14,6 @@ import { arch } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  applyV8Flags,
   cachedHelp,
   helpCacheKey,
   helpMemoDir,
@@ -27,10 +26,6 @@ import {
   writeStdout,
 } from '../dist/fast-path.js';
 
-// before anything else is compiled: a smaller heap (src/v8-flags.ts), and the flags the bundle's
-// code cache was made under (V8 rejects a cache made under other flags)
-applyV8Flags();
-
 const args = normalizeArgv(process.argv.slice(2));
 const cache = readCache();
 // not process.stdout: building that stream costs ~5 ms of a cold start (src/help/stdout-fast.ts)
@@ -40,6 +35,11 @@ if (text !== undefined) {
   writeStdout(text);
 } else {
   process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
+  // before the bundle is compiled: a smaller heap (src/v8-flags.ts), and the flags its code cache
+  // was made under (V8 rejects a cache made under other flags). Not on the help path: loading
+  // node:v8 alone costs ~2 ms of a 60 ms start.
+  const { applyV8Flags } = await import('../dist/v8-flags.js');
+  applyV8Flags();
   const root = fileURLToPath(new URL('..', import.meta.url));
   const bundle = join(root, 'dist', 'oclif-bundle.cjs');
   if (existsSync(bundle)) {

@@ -19,7 +19,7 @@ const cache = join(root, 'dist', 'oclif-bundle.cache');
 
 if (process.argv[2] === '--make-cache') {
   // under bin/run.js's V8 flags: V8 rejects a code cache made under other flags
-  const { applyV8Flags } = await import(pathToFileURL(join(root, 'dist', 'fast-path.js')).href);
+  const { applyV8Flags } = await import(pathToFileURL(join(root, 'dist', 'v8-flags.js')).href);
   applyV8Flags();
   const { writeBundleCacheOnExit } = await import(pathToFileURL(join(root, 'dist', 'bundle-loader.js')).href);
   const { runBundled } = writeBundleCacheOnExit(bundle, cache);

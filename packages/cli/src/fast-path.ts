@@ -8,4 +8,3 @@ export { cachedHelp, helpCacheKey } from './help/help-cache.js';
 export { helpMemoDir, helpMemoFile, readHelpMemo, rememberHelp } from './help/help-memo.js';
 export { oclifPlatform } from './help/oclif-platform.js';
 export { stdoutTerminal, writeStdout } from './help/stdout-fast.js';
-export { applyV8Flags, FS_V8_FLAGS } from './v8-flags.js';

@@ -11,9 +11,6 @@ import { cachedHelp, type HelpCache, helpCacheKey } from './help/help-cache.js';
 import { helpMemoDir, helpMemoFile, readHelpMemo, rememberHelp } from './help/help-memo.js';
 import { oclifPlatform } from './help/oclif-platform.js';
 import { stdoutTerminal, writeStdout } from './help/stdout-fast.js';
-import { applyV8Flags } from './v8-flags.js';
-
-applyV8Flags(); // a smaller heap (v8-flags.ts)
 
 /** The help cache as JSON text, defined by the binary build (absent when run from source). */
 declare const __FS_HELP_CACHE__: string | undefined;
@@ -34,7 +31,12 @@ const text = terminal.isTTY
       nodeVersion: process.version,
     });
 if (text !== undefined) writeStdout(text);
-else void import('./oclif-bundle.js').then((oclif) => oclif.runBundled(args, dirname(process.execPath)));
+// a smaller heap (v8-flags.ts), set only when oclif is loaded: node:v8 costs ~2 ms of a start
+else
+  void import('./v8-flags.js')
+    .then(({ applyV8Flags }) => applyV8Flags())
+    .then(() => import('./oclif-bundle.js'))
+    .then((oclif) => oclif.runBundled(args, dirname(process.execPath)));
 
 /** In a terminal: the help oclif rendered for the same request, width and colours (help/help-memo.ts). */
 function helpInTerminal(): string | undefined {

@@ -1,6 +1,6 @@
 /**
- * The V8 flags fs sets on itself as it starts (bin/run.js, the single binary's entry), before any
- * of its code is compiled. They keep the process small at little CPU: a 1,000-instance update
+ * The V8 flags fs sets on itself before it loads oclif (bin/run.js, the single binary's entry):
+ * after the help fast path, before the bundle is compiled. They keep the process small at little CPU: a 1,000-instance update
  * (bench/rollout-cli-scale.bench.ts) peaked at ~147 MiB of RSS without them and ~99 MiB with them,
  * its CPU time from ~6.4 % of its wall time to ~7.3 % (`--optimize-for-size` gave ~95 MiB but
  * doubled the CPU: it also makes V8 compile for size).
