@@ -1,6 +1,7 @@
 // Cold start of `fs --help` and `fs create --help`, for bin/run.js (npm install) and the single
 // binary, piped and in a pseudo-terminal (`script`), as ratios to `node -e 0` measured the same
-// way in the same run (goal ≤ 1.3×). Median of FS_BENCH_STARTUP_RUNS (default 15) alternating
+// way in the same run (goal ≤ 1.3×). Median of FS_BENCH_STARTUP_RUNS (default 31: one pty run on
+// this kind of machine varies by ±30 %, and a median of 15 moved a row by ±0.1×) alternating
 // spawns, so machine load affects every variant alike. Piped, help comes from the build-time help
 // cache; in a terminal, from what oclif rendered for the same width and colours (help-memo.ts;
 // the warm-up run fills a temporary memo directory). In the pty rows the wrapper's own time
@@ -88,7 +89,7 @@ export default async function cliStartup(): Promise<BenchResult[]> {
       },
     ];
   }
-  const runs = Number(process.env.FS_BENCH_STARTUP_RUNS ?? 15);
+  const runs = Number(process.env.FS_BENCH_STARTUP_RUNS ?? 31);
   const baseline: Variant = { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] };
   const ptyBaseline: Variant = { ...baseline, name: 'node -e 0 (terminal)', pty: true };
   const wrapper: Variant = { name: 'script -qc true', cmd: 'true', args: [], pty: true };
