@@ -129,7 +129,8 @@ describe('abort, crash and resume', () => {
 
   it('crash mid-step (process dropped): rerun after the lock expires finishes without restarting new instances', async () => {
     h = await seeded();
-    const crash = crashingApi(h.api, 5); // lock, record, template, destroy @1, create @1 … then silence
+    // lock, its nudge, record, template, @1's nudge, @1's PUT, its first nudge after … then silence
+    const crash = crashingApi(h.api, 7);
     void rollout(spec(), { api: crash.api, clock: h.clock }).catch(() => {});
     await h.sim.cluster.waitFor(() => crash.crashed(), { timeoutMs: 120_000 });
     // the dead process leaves its lock behind
@@ -146,7 +147,7 @@ describe('abort, crash and resume', () => {
 
   it('crash between destroy and create: the rerun creates the missing index', async () => {
     h = await seeded();
-    const crash = crashingApi(h.api, 4); // lock, record, template, destroy @1
+    const crash = crashingApi(h.api, 5); // lock, record, template, the nudge before the DELETE, destroy @1
     void rollout(recreateSpec(), { api: crash.api, clock: h.clock }).catch(() => {});
     await h.sim.cluster.waitFor(() => crash.crashed(), { timeoutMs: 120_000 });
     const done = await rollout(
@@ -161,7 +162,8 @@ describe('abort, crash and resume', () => {
 
   it('rollback after a crash: the previous contents are recovered from the cluster', async () => {
     h = await seeded();
-    const crash = crashingApi(h.api, 5);
+    // lock, record, template, nudge, destroy @1, the 4 nudges while it goes, create @1
+    const crash = crashingApi(h.api, 10);
     void rollout(recreateSpec(), { api: crash.api, clock: h.clock }).catch(() => {});
     await h.sim.cluster.waitFor(() => crash.crashed(), { timeoutMs: 120_000 });
     await h.sim.cluster.waitFor(() => runningWith(h!.sim, 'web', H2).length === 1, { timeoutMs: 120_000 });

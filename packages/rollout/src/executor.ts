@@ -15,12 +15,14 @@
  * Every take-down of a running instance passes the capacity gate (capacity-gate.ts): fresh /state
  * reads at most one poll interval old must show that N − maxUnavailable others still run.
  */
+
 import type { Clock, FleetApi, Machine } from '@fleet-service/fleet-client';
 import { createCapacityGate, isTakeDownCancelled } from './capacity-gate.js';
 import { type EventListener, emit } from './events.js';
 import { type FailureBudget, runStepWithinBudget } from './failure-budget.js';
 import type { LockHandle } from './lock.js';
 import type { Plan, PlanStep } from './plan.js';
+import { lockUnitName } from './reserved-units.js';
 import { resultError } from './result.js';
 import { DEFAULTS, type HealthCheck, type Hooks } from './spec.js';
 import { shareStateReads } from './state-reads.js';
@@ -81,6 +83,7 @@ async function runBatches(plan: Plan, deps: ExecuteDeps, progress: ProgressClock
     pace: new TransitionPace(),
     plan,
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
+    ...(deps.lock ? { lockUnit: lockUnitName(plan.service) } : {}),
     machine: async (id) => {
       if (!machines.has(id)) for (const m of await deps.api.listMachines()) if (m.id) machines.set(m.id, m);
       return machines.get(id);

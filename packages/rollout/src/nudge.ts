@@ -13,7 +13,9 @@
  * agents see at once. It is sent only while fleet has not reacted yet, at most `NUDGE_AFTER_MS.length`
  * times, and its failure is ignored (the wait goes on as without it).
  */
-import type { Clock, FleetApi } from '@fleet-service/fleet-client';
+import type { Clock, FleetApi, Unit } from '@fleet-service/fleet-client';
+import type { Plan } from './plan.js';
+import { lockUnitName } from './reserved-units.js';
 
 /**
  * When to nudge, in ms after the content PUT: once the 1 s watch sleep is over, then every half
@@ -25,10 +27,17 @@ import type { Clock, FleetApi } from '@fleet-service/fleet-client';
 export const NUDGE_AFTER_MS = Object.freeze([1_050, 1_550, 2_050, 2_550]);
 
 /**
- * Nudge `unit` at the NUDGE_AFTER_MS marks until the returned `stop()` is called (call it as soon
- * as fleet reacted, i.e. the old contents stopped).
+ * Nudge `unit` (write its `target-state` again: `state`, what it already is) at the NUDGE_AFTER_MS
+ * marks until the returned `stop()` is called (call it as soon as fleet reacted: the old contents
+ * stopped, or a destroyed unit gone).
  */
-export function nudgeWhileIdle(api: FleetApi, clock: Clock, unit: string, signal?: AbortSignal): () => void {
+export function nudgeWhileIdle(
+  api: FleetApi,
+  clock: Clock,
+  unit: string,
+  signal?: AbortSignal,
+  state: 'launched' | 'inactive' = 'launched',
+): () => void {
   const stopped = new AbortController();
   const cancel = () => stopped.abort();
   signal?.addEventListener('abort', cancel, { once: true });
@@ -37,10 +46,58 @@ export function nudgeWhileIdle(api: FleetApi, clock: Clock, unit: string, signal
     for (const mark of NUDGE_AFTER_MS) {
       await clock.sleep(mark - at, stopped.signal);
       at = mark;
-      await api.setUnitTargetState(unit, 'launched', { signal: stopped.signal });
+      await api.setUnitTargetState(unit, state, { signal: stopped.signal });
     }
   })()
     .catch(() => {})
     .finally(() => signal?.removeEventListener('abort', cancel));
   return cancel;
+}
+
+/**
+ * Nudge `unit` just BEFORE its in-place content PUT. The watch hands an event on only a second
+ * after it saw it (`watch()` sleeps 1 s after every change, then `parse` keeps only
+ * `target-state` and `target` keys), and the reconcile it triggers reads the whole registry then.
+ * A content PUT alone is seen as its `object` write (not an event, and the watch re-arms a second
+ * later, past the PUT's own `target-state`): the agent then acts only on the first nudge after
+ * the PUT, handed on a second after that — ≈ 2.05 s after the PUT. Written first, the unit's
+ * `target-state` (launched again: 204, nothing changes) is the event the armed watch sees; it is
+ * handed on a second later, and that reconcile already reads the new contents: ≈ 1 s after the
+ * PUT (measured on the test bed: bench/README-realfleet.md). When the watch is asleep at that
+ * moment (another `/job` write in the last second) this changes nothing, and the nudges after
+ * the PUT ({@link nudgeWhileIdle}) act as before. Only for a unit already `launched`; a failure
+ * is ignored.
+ */
+export async function nudgeBeforeChange(api: FleetApi, unit: Unit, signal?: AbortSignal): Promise<void> {
+  if (unit.desiredState !== 'launched') return;
+  await api.setUnitTargetState(unit.name, 'launched', signal ? { signal } : {}).catch(() => {});
+}
+
+/**
+ * At the start of a locked run whose steps replace contents in place, before its first write (the
+ * record): {@link nudgeLock}: write the lock unit's own `target-state` again (`inactive`, what it is: nothing
+ * changes; it is this run's unit, so no user unit is touched). The lock's PUT a second earlier put
+ * the watch to sleep until about now; the record's and the template's writes that follow would put
+ * it to sleep again past the first instance's PUT (see {@link nudgeBeforeChange}). Seen first,
+ * this event is handed on a second later, and the reconcile it triggers reads the first
+ * instance's new contents: the first instance starts ≈ 1 s sooner. Its failure is ignored.
+ */
+export async function nudgeBeforeRun(api: FleetApi, plan: Plan, signal?: AbortSignal): Promise<void> {
+  if (!plan.steps.some((s) => s.action === 'replace' && s.mode === 'in-place' && s.role !== 'template'))
+    return;
+  await nudgeLock(api, lockUnitName(plan.service), signal);
+}
+
+/**
+ * Around a DELETE, the lock unit's `target-state` is written again (`inactive`: nothing changes;
+ * the unit is this run's): fleet's watch never hands on a unit's removal (its key is the unit's
+ * directory, not `target-state`), so an agent stops and unloads a destroyed unit only at its
+ * periodic reconcile, up to 5 s later (3.5–4.5 s measured for a surge spare). Written just before
+ * the DELETE (this function) it is the event an armed watch sees; the reconcile it triggers a
+ * second later reads the unit gone. Then {@link nudgeWhileIdle} on the lock, as after an in-place
+ * PUT, for when the watch was asleep (a lock refresh put it there once). Only for a run that holds
+ * the lock; a failure is ignored.
+ */
+export async function nudgeLock(api: FleetApi, lockUnit: string, signal?: AbortSignal): Promise<void> {
+  await api.setUnitTargetState(lockUnit, 'inactive', signal ? { signal } : {}).catch(() => {});
 }

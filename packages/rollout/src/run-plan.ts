@@ -15,6 +15,7 @@
  * Resolves with the result when the plan ran; rejects otherwise — after `done` — with the error,
  * `error.result` attached.
  */
+
 import { randomUUID } from 'node:crypto';
 import { type Clock, type FleetApi, systemClock } from '@fleet-service/fleet-client';
 import {
@@ -30,6 +31,7 @@ import {
 import { type EventListener, emit, tagEvents } from './events.js';
 import { executeSteps, type StepsRun } from './executor.js';
 import type { LockHandle } from './lock.js';
+import { nudgeBeforeRun } from './nudge.js';
 import { observeCluster } from './observe.js';
 import type { Plan } from './plan.js';
 import { readRecord, writeRecord } from './record.js';
@@ -104,6 +106,8 @@ export async function runPlan(plan: Plan, deps: RunPlanDeps): Promise<RolloutRes
   let recorded: RolloutRecord | undefined;
   let final: RolloutResult | undefined;
   try {
+    // a locked run: the lock's target-state again, before the record's write (nudge.ts)
+    if (deps.lock) await nudgeBeforeRun(deps.api, plan, deps.signal);
     recorded = await recordStart(run);
     const steps = await executeSteps(plan, {
       api: deps.api,

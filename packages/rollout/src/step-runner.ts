@@ -12,7 +12,7 @@ import { DriftError } from './errors.js';
 import { unitHash } from './fleet-helpers.js';
 import { bringsUp, takesDown } from './hook-marks.js';
 import { runHook } from './hooks.js';
-import { nudgeWhileIdle } from './nudge.js';
+import { nudgeBeforeChange, nudgeLock, nudgeWhileIdle } from './nudge.js';
 import { pinnedOptions } from './per-machine.js';
 import type { Plan, PlanStep } from './plan.js';
 import { supportsContentReplace } from './server-version.js';
@@ -25,6 +25,8 @@ export interface StepContext extends WatchContext {
   hooks?: Hooks;
   /** Checked before every take-down of an instance (see capacity-gate.ts); none: no check. */
   gate?: CapacityGate;
+  /** The lock unit this run holds: nudged around a DELETE so fleet's agents act on it at once (nudge.ts). */
+  lockUnit?: string;
 }
 
 /** What a step did: `skipped` when the unit was already as the step wanted it. */
@@ -54,6 +56,19 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
   const ensureDesired = async (u: Unit) => {
     const want = step.desiredState ?? 'launched';
     if (u.desiredState !== want) await api.setUnitTargetState(step.unit, want, { signal: ctx.signal });
+  };
+  // DELETE, nudging fleet's agents around it when this run holds the lock (nudge.ts)
+  const destroyAndWaitGone = async () => {
+    if (ctx.lockUnit) await nudgeLock(api, ctx.lockUnit, ctx.signal);
+    await api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true });
+    const stop = ctx.lockUnit
+      ? nudgeWhileIdle(api, ctx.clock, ctx.lockUnit, ctx.signal, 'inactive')
+      : undefined;
+    try {
+      await waitGone(ctx, step.unit);
+    } finally {
+      stop?.();
+    }
   };
   const target = (machineID: string | undefined) => ({
     unit: step.unit,
@@ -128,6 +143,7 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
           await waitStopped(ctx, step.unit, step.fromHash!);
           await api.setUnitTargetState(step.unit, 'launched', { signal: ctx.signal });
         } else {
+          await nudgeBeforeChange(api, u!, ctx.signal);
           await create('launched');
           const stopNudging = nudgeWhileIdle(api, ctx.clock, step.unit, ctx.signal);
           try {
@@ -138,8 +154,7 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
         }
       } else {
         await takeDown(u);
-        await api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true });
-        await waitGone(ctx, step.unit);
+        await destroyAndWaitGone();
         const again = await read();
         if (again && hashOf(again) !== step.toHash) drift(again, 'no unit (just destroyed)');
         if (!again) await create('launched');
@@ -165,8 +180,7 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
         drift(u, `contents ${short(step.fromHash)}`);
       const gated = step.role === 'extra' || step.role === 'surge' || step.role === 'canary';
       if (takesDown(step)) await takeDown(u, gated);
-      await api.destroyUnit(step.unit, { signal: ctx.signal, ignoreNotFound: true });
-      await waitGone(ctx, step.unit);
+      await destroyAndWaitGone();
       return { skipped: false };
     }
   }
