@@ -32,6 +32,9 @@ export function compileBundle(file: string, cachedData?: Buffer): Script {
 
 /** Runs a script from {@link compileBundle} as require() would; returns its exports. */
 export function runBundle(script: Script, file: string): unknown {
+  // the bundle's own import() fails when it runs from the code cache (src/runtime/import-outside.ts)
+  (globalThis as Record<symbol, unknown>)[Symbol.for('fleet-service.import-outside')] = (specifier: string) =>
+    import(specifier);
   const module = { exports: {} as unknown, filename: file, id: file, loaded: false };
   const fn = script.runInThisContext() as (...args: unknown[]) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));

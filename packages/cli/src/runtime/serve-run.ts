@@ -2,6 +2,7 @@
  * `fs serve` at run time: credentials and settings from the flags and the environment, the
  * config loaded and checked, fleet verified, then the server until SIGINT/SIGTERM.
  */
+
 import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { splitTargetList } from '../flags/notify-flags.js';
 import type { OutputMode } from '../output/output-mode.js';
 import { UsageError } from '../usage-error.js';
 import type { ConnectionSettings } from './connect.js';
+import { importOutside } from './import-outside.js';
 
 export interface ServeFlags {
   config: string;
@@ -101,7 +103,7 @@ export async function runServe(run: {
 /** @fleet-service/server, installed beside the CLI (not bundled: fastify, SQLite's native binding). */
 async function loadServer(): Promise<typeof import('@fleet-service/server')> {
   try {
-    return await import('@fleet-service/server');
+    return (await importOutside('@fleet-service/server')) as typeof import('@fleet-service/server');
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
     throw new UsageError('fs serve needs @fleet-service/server installed beside the CLI', {
