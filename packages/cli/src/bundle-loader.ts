@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { debuglog } from 'node:util';
 import { constants, Script, type ScriptOptions } from 'node:vm';
+import { IMPORT_OUTSIDE } from './runtime/import-outside.js';
 
 /** `NODE_DEBUG=fs-bundle fs …` says whether V8 took the code cache (a rejected one costs ~60 ms). */
 const debug = debuglog('fs-bundle');
@@ -33,8 +34,7 @@ export function compileBundle(file: string, cachedData?: Buffer): Script {
 /** Runs a script from {@link compileBundle} as require() would; returns its exports. */
 export function runBundle(script: Script, file: string): unknown {
   // the bundle's own import() fails when it runs from the code cache (src/runtime/import-outside.ts)
-  (globalThis as Record<symbol, unknown>)[Symbol.for('fleet-service.import-outside')] = (specifier: string) =>
-    import(specifier);
+  (globalThis as Record<symbol, unknown>)[IMPORT_OUTSIDE] = (specifier: string) => import(specifier);
   const module = { exports: {} as unknown, filename: file, id: file, loaded: false };
   const fn = script.runInThisContext() as (...args: unknown[]) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));

@@ -1,17 +1,19 @@
 /**
- * A nudge for fleet's agents after an in-place content change.
+ * Nudges for fleet's agents around a change (an in-place content PUT, a DELETE).
  *
- * fleet v1.0's job watch (`registry/event.go`) wakes on any write under `/job`, sleeps 1 s, and
- * re-arms from "now" (`AfterIndex: 0`): writes made in that second are never seen. A content PUT
- * writes `job/<name>/object` and then, milliseconds later, `job/<name>/target-state`, so the watch
- * wakes on the first (not an event), and the second — the one that tells the agent to act — is
- * missed. The agent then only acts at its periodic reconcile (every 5 s): measured on a real fleetd
- * v1.0, an in-place PUT took 1.3 s to 6.3 s before the agent stopped the old contents.
+ * fleet v1.0's job watch (`registry/event.go`) wakes on any write under `/job`, sleeps 1 s, hands
+ * the change on only if its key is `target-state` or `target`, and re-arms from "now"
+ * (`AfterIndex: 0`): writes made in that second are never seen. A content PUT writes
+ * `job/<name>/object` and then, milliseconds later, `job/<name>/target-state`, so the watch wakes on
+ * the first (not an event), and the second — the one that tells the agent to act — is missed. The
+ * agent then only acts at its periodic reconcile (every 5 s): measured on a real fleetd v1.0, an
+ * in-place PUT took 1.3 s to 6.3 s before the agent stopped the old contents.
  *
- * Writing the unit's desiredState again (`PUT {desiredState: launched}`, what it already is: fleet
- * answers 204 and changes nothing else) after the watch has re-armed is a target-state event the
- * agents see at once. It is sent only while fleet has not reacted yet, at most `NUDGE_AFTER_MS.length`
- * times, and its failure is ignored (the wait goes on as without it).
+ * Writing a desiredState a unit already has (fleet answers 204 and changes nothing else) is a
+ * target-state event; the watch hands it on a second after it saw it, and the reconcile it triggers
+ * reads the whole registry. Written just before a change ({@link nudgeBeforeChange},
+ * {@link nudgeBeforeRun}, {@link nudgeLock}) the agents act ≈ 1 s after it; written after it
+ * ({@link nudgeWhileIdle}), ≈ 2 s after. Failures are ignored (the wait goes on as without them).
  */
 import type { Clock, FleetApi, Unit } from '@fleet-service/fleet-client';
 import type { Plan } from './plan.js';
